@@ -1,0 +1,129 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from employees.models import Jenis, Jenjang, Position
+
+MIN_LEVEL, MAX_LEVEL = 1, 5
+LEVEL_VALIDATORS = [MinValueValidator(MIN_LEVEL), MaxValueValidator(MAX_LEVEL)]
+LEVEL_IN_RANGE = models.Q(level__gte=MIN_LEVEL, level__lte=MAX_LEVEL)
+
+# A standard whose from_year is ALL_YEARS applies to every year until a later one replaces it.
+ALL_YEARS = 0
+
+PEREKAT_BANGSA = "perekat_bangsa"
+
+
+class CompetencyKind(models.TextChoices):
+    TEKNIS = "teknis", _("Teknis")
+    MANAJERIAL = "manajerial", _("Manajerial")
+    SOSIAL_KULTURAL = "sosial_kultural", _("Sosial kultural")
+
+
+class Competency(models.Model):
+    """An entry of the competency dictionary (PermenPANRB 38/2017)."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=20, choices=CompetencyKind.choices)
+    description = models.TextField(_("definisi"), blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("kompetensi")
+        verbose_name_plural = _("kamus kompetensi")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CompetencyKind.values), name="competency_kind_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CompetencyLevel(models.Model):
+    """A level (1–5) of a competency with its title, e.g. Perekat Bangsa 3: "Mempromosikan…"."""
+
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"), validators=LEVEL_VALIDATORS)
+    title = models.CharField(_("judul level"), max_length=255)
+
+    class Meta:
+        verbose_name = _("level kompetensi")
+        verbose_name_plural = _("level kompetensi")
+        ordering = ["competency", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "level"], name="competency_level_unique"),
+            models.CheckConstraint(condition=LEVEL_IN_RANGE, name="competency_level_in_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.competency.name} {self.level}: {self.title}"
+
+
+class LevelIndicator(models.Model):
+    """An observable behaviour at a level: what a leader looks for after training."""
+
+    competency_level = models.ForeignKey(CompetencyLevel, on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    text = models.TextField(_("indikator perilaku"))
+
+    class Meta:
+        verbose_name = _("indikator perilaku")
+        verbose_name_plural = _("indikator perilaku")
+        ordering = ["competency_level", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class DefaultStandardLevel(models.Model):
+    """The standard level that a position of this jenis/jenjang gets when none is given.
+    domain.md marks these as unconfirmed, so they are data HR can edit, not constants."""
+
+    jenis = models.CharField(_("jenis jabatan"), max_length=20, choices=Jenis.choices)
+    jenjang = models.CharField(_("jenjang"), max_length=20, choices=Jenjang.choices, blank=True)
+    level = models.PositiveSmallIntegerField(_("level standar"), validators=LEVEL_VALIDATORS)
+
+    class Meta:
+        verbose_name = _("standar default")
+        verbose_name_plural = _("standar default per jenis/jenjang")
+        ordering = ["-level", "jenis", "jenjang"]
+        constraints = [
+            models.UniqueConstraint(fields=["jenis", "jenjang"], name="default_standard_unique"),
+            models.CheckConstraint(condition=LEVEL_IN_RANGE, name="default_standard_in_range"),
+        ]
+
+    def __str__(self):
+        label = self.get_jenis_display()
+        if self.jenjang:
+            label = f"{label} {self.get_jenjang_display()}"
+        return f"{label}: {self.level}"
+
+
+class PositionStandard(models.Model):
+    """The level a position requires for a competency, in force from `from_year` until a later
+    row for the same position and competency. The gap of year Y uses the row in force in Y."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="standards")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="standards")
+    from_year = models.PositiveSmallIntegerField(
+        _("berlaku mulai tahun"), default=ALL_YEARS, help_text=_("0 = berlaku untuk semua tahun.")
+    )
+    level = models.PositiveSmallIntegerField(_("level standar"), validators=LEVEL_VALIDATORS)
+
+    class Meta:
+        verbose_name = _("standar kompetensi jabatan")
+        verbose_name_plural = _("standar kompetensi jabatan")
+        ordering = ["position", "competency", "from_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["position", "competency", "from_year"], name="position_standard_unique"
+            ),
+            models.CheckConstraint(condition=LEVEL_IN_RANGE, name="position_standard_in_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.position.code} / {self.competency.code} ≥ {self.from_year}: {self.level}"

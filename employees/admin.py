@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import Employee, OrgUnit, Position
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "indented_name", "parent", "leader"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent", "leader"]
+    list_select_related = ["parent", "leader"]
+
+    @admin.display(description="nama", ordering="path")
+    def indented_name(self, unit):
+        return f"{'— ' * unit.depth}{unit.name}"
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "jenis", "jenjang"]
+    list_filter = ["jenis", "jenjang"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    list_display = ["nip", "name", "employee_type", "unit", "position", "is_active"]
+    list_filter = ["employee_type", "is_active", "position__jenis"]
+    search_fields = ["nip", "name", "email"]
+    autocomplete_fields = ["unit", "position", "user"]
+    list_select_related = ["unit", "position"]
