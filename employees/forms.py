@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,16 @@ class LoginForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Sends the reset e-mail through Celery, after the request's transaction commits."""
+    """Sends the reset e-mail through Celery, after the request's transaction commits.
+
+    Unlike Django's form it also serves logins that have no password yet: a new employee's
+    account is created without one, and this link is how they set their first."""
+
+    def get_users(self, email):
+        user_model = get_user_model()
+        email_field = user_model.get_email_field_name()
+        matches = user_model._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        return (user for user in matches if getattr(user, email_field).casefold() == email.casefold())
 
     def send_mail(
         self,
