@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from employees.models import Jenis, Jenjang, Position
 
@@ -31,7 +32,7 @@ class Competency(models.Model):
 
     class Meta:
         verbose_name = _("kompetensi")
-        verbose_name_plural = _("kamus kompetensi")
+        verbose_name_plural = pgettext_lazy("plural", "kamus kompetensi")
         ordering = ["order", "code"]
         constraints = [
             models.CheckConstraint(
@@ -52,7 +53,7 @@ class CompetencyLevel(models.Model):
 
     class Meta:
         verbose_name = _("level kompetensi")
-        verbose_name_plural = _("level kompetensi")
+        verbose_name_plural = pgettext_lazy("plural", "level kompetensi")
         ordering = ["competency", "level"]
         constraints = [
             models.UniqueConstraint(fields=["competency", "level"], name="competency_level_unique"),
@@ -72,7 +73,7 @@ class LevelIndicator(models.Model):
 
     class Meta:
         verbose_name = _("indikator perilaku")
-        verbose_name_plural = _("indikator perilaku")
+        verbose_name_plural = pgettext_lazy("plural", "indikator perilaku")
         ordering = ["competency_level", "order", "pk"]
 
     def __str__(self):
@@ -89,7 +90,7 @@ class DefaultStandardLevel(models.Model):
 
     class Meta:
         verbose_name = _("standar default")
-        verbose_name_plural = _("standar default per jenis/jenjang")
+        verbose_name_plural = pgettext_lazy("plural", "standar default per jenis/jenjang")
         ordering = ["-level", "jenis", "jenjang"]
         constraints = [
             models.UniqueConstraint(fields=["jenis", "jenjang"], name="default_standard_unique"),
@@ -116,7 +117,7 @@ class PositionStandard(models.Model):
 
     class Meta:
         verbose_name = _("standar kompetensi jabatan")
-        verbose_name_plural = _("standar kompetensi jabatan")
+        verbose_name_plural = pgettext_lazy("plural", "standar kompetensi jabatan")
         ordering = ["position", "competency", "from_year"]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit, Position
@@ -36,14 +37,19 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        kwargs = {"user_id": context["user"].pk, "domain": context["domain"], "protocol": context["protocol"]}
+        kwargs = {
+            "user_id": context["user"].pk,
+            "domain": context["domain"],
+            "protocol": context["protocol"],
+            "language": translation.get_language(),  # the mail speaks the language they chose
+        }
         transaction.on_commit(lambda: send_password_reset_email.delay(**kwargs))
 
 
 class EmployeeFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari nama atau NIP"), required=False, max_length=100)
     unit = forms.ModelChoiceField(
-        label=_("Unit (beserta bawahannya)"),
+        label=_("Unit (termasuk unit di bawahnya)"),
         queryset=OrgUnit.objects.none(),
         required=False,
         empty_label=_("Semua unit"),

@@ -8,6 +8,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .nip import NIP_LENGTH, PNS, PPPK, validate_nip
 
@@ -54,7 +55,7 @@ class OrgUnit(models.Model):
 
     class Meta:
         verbose_name = _("unit kerja")
-        verbose_name_plural = _("unit kerja")
+        verbose_name_plural = pgettext_lazy("plural", "unit kerja")
         ordering = ["path"]
         indexes = [
             # LIKE 'prefix%' can use this index on PostgreSQL whatever the collation.
@@ -137,7 +138,7 @@ class Position(models.Model):
 
     class Meta:
         verbose_name = _("jabatan")
-        verbose_name_plural = _("jabatan")
+        verbose_name_plural = pgettext_lazy("plural", "jabatan")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(condition=models.Q(jenis__in=Jenis.values), name="position_jenis_valid"),
@@ -207,7 +208,7 @@ class Employee(models.Model):
 
     class Meta:
         verbose_name = _("pegawai")
-        verbose_name_plural = _("pegawai")
+        verbose_name_plural = pgettext_lazy("plural", "pegawai")
         ordering = ["name", "nip"]
         permissions = [
             ("view_all_employees", _("Dapat melihat seluruh pegawai instansi")),

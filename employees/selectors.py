@@ -38,8 +38,9 @@ def units_visible_to(user) -> QuerySet[OrgUnit]:
 
 
 def unit_tree_with_counts(units: QuerySet[OrgUnit]) -> list[OrgUnit]:
-    """Units in tree order, each with `direct_count` (its own active employees) and
-    `subtree_count` (its whole subtree), from one query."""
+    """Units in tree order, each with `direct_count` (its own active employees),
+    `subtree_count` (its whole subtree) and `indent` (depth below the shallowest unit shown),
+    from one query."""
     rows = list(
         units.select_related("leader")
         .annotate(direct_count=Count("employees", filter=Q(employees__is_active=True)))
@@ -49,8 +50,10 @@ def unit_tree_with_counts(units: QuerySet[OrgUnit]) -> list[OrgUnit]:
     for unit in rows:
         for ancestor_id in unit.ancestor_ids:
             totals[ancestor_id] = totals.get(ancestor_id, 0) + unit.direct_count
+    top_depth = min((unit.depth for unit in rows), default=0)
     for unit in rows:
         unit.subtree_count = totals.get(unit.pk, 0)
+        unit.indent = unit.depth - top_depth  # a leader's tree starts at their own unit
     return rows
 
 

@@ -1,8 +1,10 @@
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -11,9 +13,12 @@ RESET_BODY_TEMPLATE = "registration/password_reset_email.html"
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_password_reset_email(*, user_id: int, domain: str, protocol: str) -> bool:
-    """Send the reset link to one user. Takes an id; the token is made here, so a link
-    that arrives late is still the freshest one. Returns False for a vanished user."""
+def send_password_reset_email(
+    *, user_id: int, domain: str, protocol: str, language: str = settings.LANGUAGE_CODE
+) -> bool:
+    """Send the reset link to one user, in the language they asked in. Takes an id; the token
+    is made here, so a link that arrives late is still the freshest one. Returns False for a
+    vanished user."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return False
@@ -26,7 +31,8 @@ def send_password_reset_email(*, user_id: int, domain: str, protocol: str) -> bo
         "token": default_token_generator.make_token(user),
         "protocol": protocol,
     }
-    subject = "".join(loader.render_to_string(RESET_SUBJECT_TEMPLATE, context).splitlines())
-    body = loader.render_to_string(RESET_BODY_TEMPLATE, context)
+    with translation.override(language):
+        subject = "".join(loader.render_to_string(RESET_SUBJECT_TEMPLATE, context).splitlines())
+        body = loader.render_to_string(RESET_BODY_TEMPLATE, context)
     EmailMultiAlternatives(subject, body, None, [user.email]).send()
     return True

@@ -83,3 +83,16 @@ def test_password_change_page_is_in_indonesian(client, agency):
     client.force_login(agency.participant.user)
     body = client.get(reverse("password_change")).content.decode()
     assert "Ubah kata sandi" in body
+
+
+def test_password_reset_mail_is_in_the_language_the_user_chose(
+    client, agency, django_capture_on_commit_callbacks
+):
+    user = agency.participant.user
+    user.email = "andi@example.go.id"
+    user.save()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "andi@example.go.id"})
+    assert "kata sandi" not in mail.outbox[0].subject.lower()
+    assert "password" in mail.outbox[0].subject.lower()

@@ -81,3 +81,11 @@ def test_production_deploy_check_prints_no_warning():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(client):
+    login_page = "/akun/masuk/"
+    assert "Lupa kata sandi?" in client.get(login_page, HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": login_page})
+    assert "Lupa kata sandi?" not in client.get(login_page).content.decode()
