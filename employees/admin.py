@@ -27,5 +27,6 @@ class EmployeeAdmin(admin.ModelAdmin):
     list_display = ["nip", "name", "employee_type", "unit", "position", "is_active"]
     list_filter = ["employee_type", "is_active", "position__jenis"]
     search_fields = ["nip", "name", "email"]
-    autocomplete_fields = ["unit", "position", "user"]
+    autocomplete_fields = ["unit", "position"]
+    raw_id_fields = ["user"]  # HR does not manage accounts here: no autocomplete on users
     list_select_related = ["unit", "position"]
