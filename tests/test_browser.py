@@ -1,0 +1,200 @@
+"""What a user notices in a real browser: each demo role lands on its own home page, the phone
+layout's collapsed menu still leads to the employee list, and "Keluar" logs out.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium); it never downloads a browser. CI sets
+REQUIRE_SERVICES=1, so a missing Chromium fails there instead of skipping."""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+
+from conftest import skip_or_fail
+from trainings.management.commands.demo_data import (
+    ANDI,
+    DEMO_PASSWORD,
+    FACILITATOR_USERNAME,
+    HR_STAFF,
+    LEADER_A,
+    LEADER_B,
+)
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # chromium_installed reports it: skip, or fail under REQUIRE_SERVICES=1
+    expect = sync_playwright = None
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 10_000  # a page of this app renders in well under a second; fail fast, not after 30 s
+
+HOME_HEADINGS = {
+    "hr": "Beranda Kepegawaian",
+    "leader": "Unit saya",
+    "participant": "Profil saya",
+    "facilitator": "Beranda Fasilitator",
+}
+UNIT_UNDER_A = "Subdirektorat Masyarakat Adat"  # child of LEADER_A's Direktorat KMA
+UNIT_UNDER_B = "Bidang Pelestarian Budaya Kanwil Bali"  # child of LEADER_B's Kanwil Bali
+
+
+@pytest.fixture(scope="module")
+def chromium_installed():
+    """Checked before anything else, so a missing browser costs no demo data."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    if sync_playwright is None:
+        skip_or_fail("the playwright package is not installed")
+
+
+@pytest.fixture
+def demo(transactional_db, django_db_serialized_rollback):
+    """The demo agency and its logins. The live server sees only committed rows, hence
+    transactional_db; its flush also drops what data migrations made (role groups, competency
+    dictionary), which serialized rollback puts back before each test."""
+    call_command("demo_data", stdout=io.StringIO())
+
+
+@pytest.fixture
+def browser(chromium_installed, demo):
+    """A headless Chromium, started once the demo data is committed.
+
+    Function scope on purpose: Playwright's sync API keeps an asyncio loop running in this
+    thread, and while it runs, Django (through asgiref) hands this thread a second set of
+    database connections, without the serialized test data. Started per test, after the
+    database set-up and stopped before its flush, the loop never sees the test database
+    machinery; the launch costs about a second."""
+    # Django refuses ORM calls from a thread with a running event loop; a test body may still
+    # want to look at the database.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+                connections.close_all()  # only those opened while the loop ran
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh browser context (no cookies shared between tests)."""
+
+    def _new_page(**context_options):
+        # Indonesian is the product's language; LocaleMiddleware would otherwise follow
+        # Chromium's en-US Accept-Language and show the English translation.
+        context_options.setdefault("locale", "id-ID")
+        context = browser.new_context(base_url=live_server.url, **context_options)
+        context.set_default_timeout(TIMEOUT_MS)
+        return context.new_page()
+
+    return _new_page
+
+
+def log_in(page, username):
+    page.goto("/akun/masuk/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_url(lambda url: "/akun/masuk/" not in url)
+
+
+ROLES = {  # id -> (username, home role, display name)
+    "hr": (HR_STAFF.nip, "hr", HR_STAFF.name),
+    "leader_a": (LEADER_A.nip, "leader", LEADER_A.name),
+    "leader_b": (LEADER_B.nip, "leader", LEADER_B.name),
+    "participant_andi": (ANDI.nip, "participant", ANDI.name),
+    "facilitator": (FACILITATOR_USERNAME, "facilitator", "Maria Lestari"),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_lands_on_its_own_home(new_page, role):
+    username, home, name = ROLES[role]
+    page = new_page()
+    log_in(page, username)
+    expect(page.get_by_role("button", name=name)).to_be_visible()  # the user menu
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(HOME_HEADINGS[home])
+    for other, heading in HOME_HEADINGS.items():
+        if other != home:
+            expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(0)
+
+    if role == "leader_a":
+        expect(page.get_by_role("link", name=UNIT_UNDER_A, exact=True)).to_be_visible()
+        expect(page.get_by_text(UNIT_UNDER_B)).to_have_count(0)
+    if role == "leader_b":
+        expect(page.get_by_role("link", name=UNIT_UNDER_B, exact=True)).to_be_visible()
+        expect(page.get_by_text(UNIT_UNDER_A)).to_have_count(0)
+
+    if home != "hr":
+        response = page.goto("/unit/")
+        assert response is not None
+        assert response.status == 403, f"{role} opened the HR-only unit tree"
+
+
+def test_phone_menu_collapses_and_finds_andi(new_page):
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    log_in(page, HR_STAFF.nip)
+    expect(page.get_by_role("heading", level=1)).to_have_text(HOME_HEADINGS["hr"])
+
+    employees_link = page.get_by_role("link", name="Pegawai", exact=True)
+    expect(employees_link).to_be_hidden()  # folded away behind the toggler on a phone
+    toggler = page.get_by_role("button", name="Menu")
+    expect(toggler).to_be_visible()
+    toggler.click()
+    expect(toggler).to_have_attribute("aria-expanded", "true")
+    expect(employees_link).to_be_visible()
+    employees_link.click()
+
+    page.wait_for_url(re.compile(r"/pegawai/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pegawai")
+    expect(page.get_by_role("table")).to_be_visible()
+    page.get_by_label("Cari nama atau NIP").fill(ANDI.name)
+    page.get_by_role("button", name="Cari", exact=True).click()
+
+    page.wait_for_url(re.compile(r"[?&]q=Andi\+Pratama"))
+    rows = page.get_by_role("table").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_role("link", name=ANDI.name, exact=True)).to_be_visible()
+    expect(rows.first).to_contain_text(ANDI.nip)
+
+
+def test_keluar_in_user_menu_logs_out(new_page):
+    page = new_page()
+    log_in(page, ANDI.nip)
+    expect(page.get_by_role("heading", level=1)).to_have_text(HOME_HEADINGS["participant"])
+
+    logout = page.get_by_role("button", name="Keluar", exact=True)
+    expect(logout).to_be_hidden()  # inside the closed dropdown
+    page.get_by_role("button", name=ANDI.name).click()
+    expect(logout).to_be_visible()
+    logout.click()
+
+    page.wait_for_url(re.compile(r"/akun/masuk/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Masuk")
+    expect(page.get_by_role("button", name=ANDI.name)).to_have_count(0)
+    # The session is really gone: the profile now asks to log in again.
+    page.goto("/profil-saya/")
+    expect(page).to_have_url(re.compile(r"/akun/masuk/\?next=/profil-saya/$"))
