@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from employees.models import Jenis, Jenjang, Position
+from employees.models import Employee, ImportRun, Jenis, Jenjang, Position
 
 MIN_LEVEL, MAX_LEVEL = 1, 5
 LEVEL_VALIDATORS = [MinValueValidator(MIN_LEVEL), MaxValueValidator(MAX_LEVEL)]
@@ -128,3 +129,76 @@ class PositionStandard(models.Model):
 
     def __str__(self):
         return f"{self.position.code} / {self.competency.code} ≥ {self.from_year}: {self.level}"
+
+
+class Institution(models.Model):
+    """An assessment centre (lembaga asesmen) and its BKN accreditation. A result is valid only
+    if the accreditation was in force on the assessment date."""
+
+    code = models.CharField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    accreditation_number = models.CharField(_("nomor akreditasi"), max_length=100)
+    accredited_until = models.DateField(_("akreditasi berlaku sampai"))
+
+    class Meta:
+        verbose_name = _("lembaga asesmen")
+        verbose_name_plural = pgettext_lazy("plural", "lembaga asesmen")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def accredited_on(self, day) -> bool:
+        return day <= self.accredited_until
+
+
+class AssessmentResult(models.Model):
+    """The level an accredited institution assessed for one employee, competency and year."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="assessment_results")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="results")
+    level = models.PositiveSmallIntegerField(_("level"), validators=LEVEL_VALIDATORS)
+    assessed_on = models.DateField(_("tanggal asesmen"))
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="results")
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessment_results"
+    )
+
+    class Meta:
+        verbose_name = _("hasil asesmen")
+        verbose_name_plural = pgettext_lazy("plural", "hasil asesmen")
+        ordering = ["employee", "year", "competency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "year", "competency"], name="assessment_result_unique"
+            ),
+            models.CheckConstraint(condition=LEVEL_IN_RANGE, name="assessment_result_in_range"),
+        ]
+        indexes = [models.Index(fields=["year", "competency"], name="assessment_year_competency")]
+
+    def __str__(self):
+        return f"{self.employee_id} {self.year} {self.competency_id}: {self.level}"
+
+
+class AssessmentResultChange(models.Model):
+    """History of a corrected result: who re-imported, when, from which import, old → new."""
+
+    result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="changes")
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    old_level = models.PositiveSmallIntegerField(_("level lama"))
+    new_level = models.PositiveSmallIntegerField(_("level baru"))
+    old_assessed_on = models.DateField(_("tanggal lama"))
+    new_assessed_on = models.DateField(_("tanggal baru"))
+    old_institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    new_institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("riwayat perubahan hasil")
+        verbose_name_plural = pgettext_lazy("plural", "riwayat perubahan hasil")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.result_id}: {self.old_level} → {self.new_level}"

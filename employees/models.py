@@ -232,3 +232,59 @@ class Employee(models.Model):
             validate_nip(self.nip, self.employee_type)
         except ValidationError as exc:
             raise ValidationError({"nip": exc.messages}) from None
+
+
+class ImportRun(models.Model):
+    """One import of one file, from the command line or the browser: what was read, what it
+    found (counts and every issue), and what it wrote. The file itself is kept for audit."""
+
+    class Kind(models.TextChoices):
+        UNITS = "units", _("Unit kerja")
+        POSITIONS = "positions", _("Jabatan dan standar")
+        INSTITUTIONS = "institutions", _("Lembaga asesmen")
+        EMPLOYEES = "employees", _("Pegawai")
+        ASSESSMENTS = "assessments", _("Hasil asesmen")
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("Sedang diperiksa")
+        INVALID = "invalid", _("Ada kesalahan")
+        READY = "ready", _("Siap disimpan")
+        WRITING = "writing", _("Sedang disimpan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("jenis impor"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALIDATING)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("nama file"), max_length=255)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("tahun"), null=True, blank=True)
+    from_year = models.PositiveSmallIntegerField(_("berlaku mulai tahun"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("waktu unggah"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("waktu selesai"), null=True, blank=True)
+    via_command = models.BooleanField(_("lewat perintah"), default=False)
+    dry_run = models.BooleanField(_("uji coba"), default=False)
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    created = models.PositiveIntegerField(_("baru"), default=0)
+    updated = models.PositiveIntegerField(_("diubah"), default=0)
+    unchanged = models.PositiveIntegerField(_("tetap"), default=0)
+    error_count = models.PositiveIntegerField(_("kesalahan"), default=0)
+    warning_count = models.PositiveIntegerField(_("peringatan"), default=0)
+    issues = models.JSONField(_("temuan"), default=list, blank=True)
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    message = models.CharField(_("pesan"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("impor file")
+        verbose_name_plural = pgettext_lazy("plural", "impor file")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("run_imports", _("Dapat mengimpor data kepegawaian dan asesmen"))]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="import_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"

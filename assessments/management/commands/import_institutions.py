@@ -1,0 +1,7 @@
+from employees.importing.command import ImportCommand
+from employees.models import ImportRun
+
+
+class Command(ImportCommand):
+    help = "Impor lembaga asesmen dari CSV/XLSX (lihat formats.md): semua atau tidak sama sekali."
+    kind = ImportRun.Kind.INSTITUTIONS
