@@ -54,3 +54,36 @@ def standards_in_force(
             for c in competency_list
         ]
     return table
+
+
+ASSESSMENT_FILE_FIXED_COLUMNS = ["nip", "nama", "tanggal_asesmen", "lembaga"]
+
+
+def assessment_file_columns() -> list[str]:
+    return [*ASSESSMENT_FILE_FIXED_COLUMNS, *competencies().values_list("code", flat=True)]
+
+
+def assessment_file_rows(year: int, employees=None):
+    """That year's results in the import format: one row per employee, sorted by NIP, a level
+    (or empty) per competency. Streams from the database in chunks. `employees` narrows the
+    rows to a visible set."""
+    from .models import AssessmentResult
+
+    codes = list(competencies().values_list("code", flat=True))
+    position = {code: i for i, code in enumerate(codes)}
+    results = AssessmentResult.objects.filter(year=year)
+    if employees is not None:
+        results = results.filter(employee__in=employees)
+    results = results.order_by("employee__nip", "competency__order", "competency__code").values_list(
+        "employee__nip", "employee__name", "assessed_on", "institution__code", "competency__code", "level"
+    )
+    current, row = None, None
+    for nip, name, assessed_on, institution, code, level in results.iterator(chunk_size=5000):
+        if nip != current:
+            if row is not None:
+                yield row
+            current = nip
+            row = [nip, name, assessed_on.isoformat(), institution, *([""] * len(codes))]
+        row[4 + position[code]] = level
+    if row is not None:
+        yield row

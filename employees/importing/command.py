@@ -4,6 +4,7 @@
 import sys
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from .engine import Options, run_import
@@ -53,14 +54,15 @@ class ImportCommand(BaseCommand):
                 )
                 errors = len(outcome.errors)
             else:
-                run = import_run_create(
-                    kind=self.kind,
-                    path=path,
-                    filename=path.name,
-                    year=year,
-                    from_year=from_year,
-                    via_command=True,
-                )
+                with open(path, "rb") as handle:
+                    run = import_run_create(
+                        kind=self.kind,
+                        content=File(handle),
+                        filename=path.name,
+                        year=year,
+                        from_year=from_year,
+                        via_command=True,
+                    )
                 run = import_run_write(run_id=run.pk)
                 if run.error_count and not run.rows and run.message:
                     raise UnreadableFile(run.message)

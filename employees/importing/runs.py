@@ -20,30 +20,43 @@ from .reader import UnreadableFile
 MAX_STORED_ISSUES = 50_000
 
 
-def file_checksum(path: Path) -> str:
+def file_checksum(content: File) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
+    content.seek(0)
+    for chunk in content.chunks():
+        digest.update(chunk)
+    content.seek(0)
     return digest.hexdigest()
 
 
 def import_run_create(
-    *, kind: str, path: Path, filename: str, user=None, year=None, from_year=None, via_command=False
+    *, kind: str, content: File, filename: str, user=None, year=None, from_year=None, via_command=False
 ) -> ImportRun:
     """Keep a copy of the file (through STORAGES, so any backend works) and open a run."""
     run = ImportRun(
         kind=kind,
-        original_name=filename,
-        checksum=file_checksum(path),
+        original_name=Path(filename).name,
+        checksum=file_checksum(content),
         year=year,
         from_year=from_year,
         created_by=user,
         via_command=via_command,
     )
-    with open(path, "rb") as handle:
-        run.file.save(Path(filename).name, File(handle), save=False)
+    run.file.save(Path(filename).name, content, save=False)
     run.save()
+    return run
+
+
+def import_run_start(
+    *, kind: str, content: File, filename: str, user, year=None, from_year=None
+) -> ImportRun:
+    """The browser's upload: keep the file, then check it in the background after commit."""
+    from .tasks import check_import
+
+    run = import_run_create(
+        kind=kind, content=content, filename=filename, user=user, year=year, from_year=from_year
+    )
+    transaction.on_commit(lambda: check_import.delay(run_id=run.pk))
     return run
 
 
