@@ -51,3 +51,28 @@ def test_task_for_a_vanished_user_does_nothing_on_the_worker(real_worker, agency
     result = send_password_reset_email.delay(user_id=987654, domain="asn.test", protocol="https")
     assert result.get(timeout=30) is False
     assert mail.outbox == []
+
+
+def test_an_import_is_checked_and_written_by_a_real_worker(real_worker, agency, tmp_path):
+    import datetime
+
+    from django.core.files import File
+
+    from assessments.models import AssessmentResult, Institution
+    from employees.importing.runs import import_run_create
+    from employees.importing.tasks import check_import, write_import
+    from employees.models import ImportRun
+
+    Institution.objects.create(code="LAN", name="Pusat Penilaian", accreditation_number="AK-1",
+                               accredited_until=datetime.date(2030, 12, 31))
+    path = tmp_path / "hasil.csv"
+    path.write_text(f"nip,tanggal_asesmen,lembaga,perekat_bangsa\n{agency.participant.nip},2026-11-20,LAN,1\n")
+    with open(path, "rb") as handle:
+        run = import_run_create(kind="assessments", content=File(handle), filename="hasil.csv", year=2026)
+
+    assert check_import.delay(run_id=run.pk).get(timeout=60) == ImportRun.Status.READY
+    assert not AssessmentResult.objects.exists()
+    assert write_import.delay(run_id=run.pk).get(timeout=60) == ImportRun.Status.DONE
+    # the task is idempotent: delivered twice, it changes nothing the second time
+    assert write_import.delay(run_id=run.pk).get(timeout=60) == ImportRun.Status.DONE
+    assert AssessmentResult.objects.get().level == 1
