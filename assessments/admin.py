@@ -1,9 +1,12 @@
 from django.contrib import admin
 
 from .models import (
+    AssessmentResult,
+    AssessmentResultChange,
     Competency,
     CompetencyLevel,
     DefaultStandardLevel,
+    Institution,
     LevelIndicator,
     PositionStandard,
 )
@@ -48,3 +51,40 @@ class PositionStandardAdmin(admin.ModelAdmin):
     search_fields = ["position__code", "position__name"]
     autocomplete_fields = ["position"]
     list_select_related = ["position", "competency"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "accreditation_number", "accredited_until"]
+    search_fields = ["code", "name", "accreditation_number"]
+
+
+class AssessmentResultChangeInline(admin.TabularInline):
+    model = AssessmentResultChange
+    fk_name = "result"
+    extra = 0
+    can_delete = False
+    readonly_fields = ["changed_at", "changed_by", "import_run", "old_level", "new_level",
+                       "old_assessed_on", "new_assessed_on", "old_institution", "new_institution"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(admin.ModelAdmin):
+    """Results come from imports; the admin shows them and their history, it does not edit."""
+
+    list_display = ["employee", "year", "competency", "level", "assessed_on", "institution"]
+    list_filter = ["year", "competency"]
+    search_fields = ["employee__nip", "employee__name"]
+    list_select_related = ["employee", "competency", "institution"]
+    readonly_fields = ["employee", "year", "competency", "level", "assessed_on", "institution", "import_run"]
+    inlines = [AssessmentResultChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

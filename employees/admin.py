@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Employee, OrgUnit, Position
+from .models import Employee, ImportRun, OrgUnit, Position
 
 
 @admin.register(OrgUnit)
@@ -30,3 +30,20 @@ class EmployeeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit", "position"]
     raw_id_fields = ["user"]  # HR does not manage accounts here: no autocomplete on users
     list_select_related = ["unit", "position"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The import history, read-only: imports are made on the Impor data page or the command line."""
+
+    list_display = ["created_at", "kind", "year", "original_name", "status", "created", "updated", "unchanged",
+                    "error_count"]
+    list_filter = ["kind", "status", "year"]
+    search_fields = ["original_name", "checksum"]
+    exclude = ["issues"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
