@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 REGISTRY_MODELS = [
     "employees_orgunit", "employees_position", "employees_employee",
     "assessments_competency", "assessments_competencylevel", "assessments_defaultstandardlevel",
-    "assessments_positionstandard",
+    "assessments_positionstandard", "assessments_institution",
 ]  # fmt: skip
 
 
@@ -74,3 +74,9 @@ def test_admin_adds_a_structural_position(hr_admin):
     )
     assert response.status_code == 302
     assert Position.objects.get(code="PGW-Y").grade_label == "Pengawas"
+
+
+@pytest.mark.parametrize("model", ["assessments_assessmentresult", "employees_importrun"])
+def test_results_and_import_history_are_readable_but_not_editable_in_the_admin(hr_admin, model):
+    assert hr_admin.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    assert hr_admin.get(reverse(f"admin:{model}_add")).status_code == 403
