@@ -115,7 +115,7 @@ def yes_no(value) -> bool:
         return False
     if raw in ("Y", "YA"):
         return True
-    raise CellError(_("Isi %(value)s tidak dikenali.") % {"value": raw}, _("Isi Y atau kosongkan."))
+    raise CellError(_("Nilai %(value)s tidak dikenali.") % {"value": raw}, _("Isi Y atau kosongkan."))
 
 
 def year(value) -> int:

@@ -172,7 +172,7 @@ def _table_from_rows(raw_rows: Iterator[list], required: set, optional: set, max
             if count > max_rows:
                 raise UnreadableFile(
                     _("File berisi lebih dari %(max)s baris data: pecah menjadi beberapa file.")
-                    % {"max": f"{max_rows:,}".replace(",", ".")}
+                    % {"max": max_rows}
                 )
             cells = {name: (values[i] if i < len(values) else None) for name, i in positions.items()}
             yield Row(number, cells)
