@@ -308,6 +308,7 @@ def _write_results_postgresql(staged, options: Options) -> Counts:
     run_id, user_id = _run_meta(options)
     now = timezone.now()
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_stage")
         cursor.execute(
             "CREATE TEMP TABLE import_stage (employee_id bigint, competency_id bigint, level smallint, "
             "assessed_on date, institution_id bigint) ON COMMIT DROP"
@@ -346,6 +347,7 @@ def _write_results_postgresql(staged, options: Options) -> Counts:
                       IS DISTINCT FROM (EXCLUDED.level, EXCLUDED.assessed_on, EXCLUDED.institution_id)""",
             [options.year, run_id],
         )
+        cursor.execute("DROP TABLE import_stage")  # also when the caller's transaction goes on
     return Counts(created=created, updated=updated, unchanged=len(staged) - created - updated)
 
 

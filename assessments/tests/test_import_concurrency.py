@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, seri
 def test_two_simultaneous_imports_of_one_year_do_not_interleave(tmp_path):
     if connection.vendor != "postgresql":
         skip_or_fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
-    Institution.objects.create(code="LAN", name="Pusat", accreditation_number="A",
-                               accredited_until=datetime.date(2030, 1, 1))
+    Institution.objects.create(
+        code="LAN", name="Pusat", accreditation_number="A", accredited_until=datetime.date(2030, 1, 1)
+    )
     employees = EmployeeFactory.create_batch(200)
     files = []
     for level in (2, 4):

@@ -11,7 +11,7 @@ from employees.nip import NIP_LENGTH
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 FORMULA_START = ("=", "+", "-", "@")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
-MANGLED_NIP = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$|^\d+\.0+$")
+MANGLED_NIP = re.compile(r"^\d([.,]\d+)?[eE]\+?\d+$|^\d+[.,]0+$")  # decimal point or comma
 
 
 class CellError(Exception):

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from employees.models import ImportRun
+
 from .engine import Options, run_import
 from .reader import UnreadableFile
 from .runs import import_run_create, import_run_write
@@ -64,7 +66,7 @@ class ImportCommand(BaseCommand):
                         via_command=True,
                     )
                 run = import_run_write(run_id=run.pk)
-                if run.error_count and not run.rows and run.message:
+                if run.status == ImportRun.Status.INVALID and run.message:
                     raise UnreadableFile(run.message)
                 self._report_run(run)
                 errors = run.error_count

@@ -228,6 +228,8 @@ def _xlsx_rows(path: Path, sheet: str | None, max_uncompressed_bytes: int) -> It
                 % {"sheet": sheet, "names": ", ".join(workbook.sheetnames)}
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        # Some writers store a wrong used range; read-only mode would stop there silently.
+        worksheet.reset_dimensions()
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             yield number, list(values)
     finally:

@@ -99,6 +99,7 @@ def _record(run: ImportRun, outcome: Outcome, status: str) -> ImportRun:
         for i in outcome.issues[:MAX_STORED_ISSUES]
     ]
     run.progress = 100
+    run.message = ""  # the message field is only for a file that could not be read at all
     run.finished_at = timezone.now()
     run.save()
     return run

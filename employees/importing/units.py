@@ -93,7 +93,8 @@ class UnitImporter:
             item = plan[code]
             if item["parent"] in plan:
                 write(item["parent"])  # parents first, even when they come later in the file
-            parent = units.get(item["parent"]) if item["parent"] else None
+            # Fresh from the database: moving an ancestor earlier in this import rewrote its path.
+            parent = OrgUnit.objects.get(code=item["parent"]) if item["parent"] else None
             current = units.get(code)
             if current is None:
                 counts.created += 1
