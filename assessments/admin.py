@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 
 from .models import (
     AssessmentResult,
@@ -10,6 +11,7 @@ from .models import (
     LevelIndicator,
     PositionStandard,
 )
+from .signals import standards_changed
 
 
 class CompetencyLevelInline(admin.TabularInline):
@@ -51,6 +53,18 @@ class PositionStandardAdmin(admin.ModelAdmin):
     search_fields = ["position__code", "position__name"]
     autocomplete_fields = ["position"]
     list_select_related = ["position", "competency"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._announce(obj.from_year)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._announce(obj.from_year)
+
+    @staticmethod
+    def _announce(from_year):
+        transaction.on_commit(lambda: standards_changed.send(sender=PositionStandard, from_year=from_year))
 
 
 @admin.register(Institution)

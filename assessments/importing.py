@@ -2,7 +2,7 @@
 institutions, and the year-end assessment results (the big one: COPY + INSERT … ON CONFLICT on
 PostgreSQL, bulk_create(update_conflicts=True) elsewhere)."""
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,8 @@ from .models import (
     PositionStandard,
 )
 from .selectors import default_levels
+from .signals import results_changed
+from .signals import standards_changed as standards_changed_signal
 
 BATCH = 5000
 
@@ -103,6 +105,7 @@ class PositionImporter:
         standards = {
             (s.position_id, s.competency_id): s for s in PositionStandard.objects.filter(from_year=from_year)
         }
+        changed = False
         for item in plan["positions"]:
             position = positions.get(item["code"])
             same_position = position is not None and (position.name, position.jenis, position.jenjang) == (
@@ -126,12 +129,15 @@ class PositionImporter:
                     current.level = level
                     current.save(update_fields=["level"])
                     standards_changed = True
+            changed = changed or standards_changed
             if item["code"] not in positions:
                 counts.created += 1
             elif same_position and not standards_changed:
                 counts.unchanged += 1
             else:
                 counts.updated += 1
+        if changed:
+            transaction.on_commit(lambda: standards_changed_signal.send(sender=PositionStandard, from_year=from_year))
         return counts
 
 
@@ -279,8 +285,13 @@ class AssessmentImporter:
     def apply(self, staged, options: Options) -> Counts:
         _lock_year(self.kind, options.year)
         if connection.vendor == "postgresql":
-            return _write_results_postgresql(staged, options)
-        return _write_results_generic(staged, options)
+            counts = _write_results_postgresql(staged, options)
+        else:
+            counts = _write_results_generic(staged, options)
+        if counts.created or counts.updated:  # a dry run rolls back, and with it this callback
+            year = options.year
+            transaction.on_commit(lambda: results_changed.send(sender=AssessmentResult, year=year))
+        return counts
 
 
 def cells_issue(table, message, hint):

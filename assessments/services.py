@@ -6,6 +6,7 @@ from employees.models import Position
 
 from .models import ALL_YEARS, MAX_LEVEL, MIN_LEVEL, Competency, PositionStandard
 from .selectors import default_level_for
+from .signals import standards_changed
 
 MSG_UNKNOWN_COMPETENCY = _("Kompetensi '{code}' tidak ada di kamus kompetensi.")
 MSG_LEVEL_OUT_OF_RANGE = _("Level standar {competency} harus 1 sampai 5, bukan {level}.")
@@ -37,6 +38,7 @@ def position_standards_set(
         resolved[code] = level
     if errors:
         raise ValidationError(errors)
+    transaction.on_commit(lambda: standards_changed.send(sender=PositionStandard, from_year=from_year))
     return [
         PositionStandard.objects.update_or_create(
             position=position,

@@ -1,0 +1,128 @@
+"""Computing gaps, JPM and the training-needs pool for a year, set-based: a few SQL statements
+whatever the number of employees, never a Python loop per employee."""
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from assessments.models import PEREKAT_BANGSA, Competency
+
+from .models import CompetencyGap, JobPersonMatch, TrainingNeed
+
+# The standard in force in year Y for the employee's position: the row with the latest from_year
+# not after Y, else the default of the position's jenis/jenjang. Gap = standard − assessed when
+# positive, else 0. Competencies not assessed that year have no result, hence no gap row.
+GAPS_SQL = """
+INSERT INTO gaps_competencygap (employee_id, year, competency_id, unit_id, position_id, standard, assessed, gap)
+SELECT employee_id, year, competency_id, unit_id, position_id, standard, level,
+       CASE WHEN standard > level THEN standard - level ELSE 0 END
+FROM (
+    SELECT r.employee_id, r.year, r.competency_id, r.level, e.unit_id, e.position_id,
+           COALESCE(
+               (SELECT ps.level FROM assessments_positionstandard ps
+                 WHERE ps.position_id = e.position_id AND ps.competency_id = r.competency_id
+                   AND ps.from_year <= r.year
+                 ORDER BY ps.from_year DESC LIMIT 1),
+               (SELECT d.level FROM assessments_defaultstandardlevel d
+                 WHERE d.jenis = p.jenis AND d.jenjang = p.jenjang)
+           ) AS standard
+    FROM assessments_assessmentresult r
+    JOIN employees_employee e ON e.id = r.employee_id
+    JOIN employees_position p ON p.id = e.position_id
+    WHERE r.year = %s
+) AS in_force
+WHERE standard IS NOT NULL
+"""
+
+JPM_SQL = """
+INSERT INTO gaps_jobpersonmatch (employee_id, year, unit_id, position_id, assessed_total, standard_total,
+                                 percent, competencies_with_gap, perekat_bangsa_gap)
+SELECT employee_id, year, MIN(unit_id), MIN(position_id), SUM(assessed), SUM(standard),
+       ROUND(100.0 * SUM(assessed) / SUM(standard), 2),
+       SUM(CASE WHEN gap > 0 THEN 1 ELSE 0 END),
+       MAX(CASE WHEN competency_id = %s THEN gap END)
+FROM gaps_competencygap
+WHERE year = %s
+GROUP BY employee_id, year
+"""
+
+NOTE_GAP_CLOSED_BY_CORRECTION = _("Gap tertutup setelah hasil asesmen dikoreksi.")
+
+
+@transaction.atomic
+def gaps_compute(*, year: int) -> dict[str, int]:
+    """Recompute the year's gaps and JPM from its results and the standards in force that year,
+    then bring the training-needs pool up to date. Safe to run again: same input, same rows."""
+    perekat_bangsa = Competency.objects.get(code=PEREKAT_BANGSA)
+    CompetencyGap.objects.filter(year=year).delete()
+    JobPersonMatch.objects.filter(year=year).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(GAPS_SQL, [year])
+        cursor.execute(JPM_SQL, [perekat_bangsa.pk, year])
+    needs = training_needs_refresh(year=year, competency=perekat_bangsa)
+    return {
+        "gaps": CompetencyGap.objects.filter(year=year).count(),
+        "employees": JobPersonMatch.objects.filter(year=year).count(),
+        **needs,
+    }
+
+
+def training_needs_refresh(*, year: int, competency: Competency) -> dict[str, int]:
+    """Everyone with a gap ≥ 1 in the competency is in the year's pool; a need still only
+    identified whose gap closed (a corrected result) is closed. HR's exclusions, additions and
+    the planning's statuses are kept."""
+    with_gap = JobPersonMatch.objects.filter(year=year, perekat_bangsa_gap__gte=1)
+    existing = set(TrainingNeed.objects.filter(year=year, competency=competency).values_list("employee_id", flat=True))
+    new = [
+        TrainingNeed(employee_id=row.employee_id, competency=competency, year=year,
+                     gap=row.perekat_bangsa_gap, jpm_percent=row.percent)
+        for row in with_gap.only("employee_id", "perekat_bangsa_gap", "percent")
+        if row.employee_id not in existing
+    ]
+    TrainingNeed.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
+    current = JobPersonMatch.objects.filter(year=year, employee_id=OuterRef("employee_id"))
+    needs = TrainingNeed.objects.filter(year=year, competency=competency, added_by_hr=False)
+    needs.update(gap=Coalesce(Subquery(current.values("perekat_bangsa_gap")[:1]), 0),
+                 jpm_percent=Subquery(current.values("percent")[:1]))
+    closed = needs.filter(status=TrainingNeed.Status.IDENTIFIED).exclude(gap__gte=1).update(
+        status=TrainingNeed.Status.CLOSED, note=NOTE_GAP_CLOSED_BY_CORRECTION, gap=0
+    )
+    return {"needs_created": len(new), "needs_closed": closed}
+
+
+MSG_REASON_REQUIRED = _("Tuliskan alasannya: catatan ini dibaca pimpinan dan auditor.")
+MSG_ALREADY_IN_POOL = _("%(name)s sudah ada dalam daftar kebutuhan diklat %(year)s.")
+
+
+@transaction.atomic
+def training_need_exclude(*, need: TrainingNeed, reason: str, user) -> TrainingNeed:
+    if not reason.strip():
+        raise ValidationError({"note": MSG_REASON_REQUIRED})
+    need.excluded, need.note, need.changed_by = True, reason.strip(), user
+    need.save(update_fields=["excluded", "note", "changed_by", "changed_at"])
+    return need
+
+
+@transaction.atomic
+def training_need_include(*, need: TrainingNeed, user) -> TrainingNeed:
+    need.excluded, need.note, need.changed_by = False, "", user
+    need.save(update_fields=["excluded", "note", "changed_by", "changed_at"])
+    return need
+
+
+@transaction.atomic
+def training_need_add(*, employee, year: int, reason: str, user) -> TrainingNeed:
+    """HR adds someone the gaps did not put in the pool (e.g. a new leader of a diverse unit)."""
+    if not reason.strip():
+        raise ValidationError({"note": MSG_REASON_REQUIRED})
+    competency = Competency.objects.get(code=PEREKAT_BANGSA)
+    if TrainingNeed.objects.filter(employee=employee, competency=competency, year=year).exists():
+        raise ValidationError({"employee": MSG_ALREADY_IN_POOL % {"name": employee.name, "year": year}})
+    jpm = JobPersonMatch.objects.filter(employee=employee, year=year).first()
+    return TrainingNeed.objects.create(
+        employee=employee, competency=competency, year=year, added_by_hr=True, note=reason.strip(),
+        gap=(jpm.perekat_bangsa_gap or 0) if jpm else 0, jpm_percent=jpm.percent if jpm else None,
+        changed_by=user,
+    )
