@@ -38,7 +38,13 @@ def position_standards_set(
         resolved[code] = level
     if errors:
         raise ValidationError(errors)
-    transaction.on_commit(lambda: standards_changed.send(sender=PositionStandard, from_year=from_year))
+    current = dict(
+        PositionStandard.objects.filter(
+            position=position, from_year=from_year, competency__code__in=resolved
+        ).values_list("competency__code", "level")
+    )
+    if current != resolved:  # gaps are recomputed only when a standard really changed
+        transaction.on_commit(lambda: standards_changed.send(sender=PositionStandard, from_year=from_year))
     return [
         PositionStandard.objects.update_or_create(
             position=position,

@@ -123,3 +123,31 @@ class TrainingNeed(models.Model):
 
     def __str__(self):
         return f"{self.employee_id} {self.competency_id} {self.year}: {self.status}"
+
+
+class UnitCompetencyStat(models.Model):
+    """Per year, unit (its own employees, not its subtree) and competency: how many were
+    assessed, how many are below standard, the sum of gaps and how many have each gap size.
+    Computed with the gaps; dashboards add these up over a subtree instead of scanning every
+    employee's gaps."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    assessed = models.PositiveIntegerField(_("dinilai"))
+    below = models.PositiveIntegerField(_("di bawah standar"))
+    gap_sum = models.PositiveIntegerField(_("jumlah gap"))
+    gap_1 = models.PositiveIntegerField(default=0)
+    gap_2 = models.PositiveIntegerField(default=0)
+    gap_3 = models.PositiveIntegerField(default=0)
+    gap_4 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistik unit")
+        verbose_name_plural = pgettext_lazy("plural", "statistik unit")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit", "competency"], name="unit_competency_stat_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.unit_id} {self.competency_id}: {self.below}/{self.assessed}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import PEREKAT_BANGSA, Competency
 
-from .models import CompetencyGap, JobPersonMatch, TrainingNeed
+from .models import CompetencyGap, JobPersonMatch, TrainingNeed, UnitCompetencyStat
 
 # The standard in force in year Y for the employee's position: the row with the latest from_year
 # not after Y, else the default of the position's jenis/jenjang. Gap = standard − assessed when
@@ -48,6 +48,16 @@ WHERE year = %s
 GROUP BY employee_id, year
 """
 
+STATS_SQL = """
+INSERT INTO gaps_unitcompetencystat (year, unit_id, competency_id, assessed, below, gap_sum, gap_1, gap_2, gap_3, gap_4)
+SELECT year, unit_id, competency_id, COUNT(*), SUM(CASE WHEN gap > 0 THEN 1 ELSE 0 END), SUM(gap),
+       SUM(CASE WHEN gap = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN gap = 2 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN gap = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN gap = 4 THEN 1 ELSE 0 END)
+FROM gaps_competencygap
+WHERE year = %s
+GROUP BY year, unit_id, competency_id
+"""
+
 NOTE_GAP_CLOSED_BY_CORRECTION = _("Gap tertutup setelah hasil asesmen dikoreksi.")
 
 
@@ -58,9 +68,11 @@ def gaps_compute(*, year: int) -> dict[str, int]:
     perekat_bangsa = Competency.objects.get(code=PEREKAT_BANGSA)
     CompetencyGap.objects.filter(year=year).delete()
     JobPersonMatch.objects.filter(year=year).delete()
+    UnitCompetencyStat.objects.filter(year=year).delete()
     with connection.cursor() as cursor:
         cursor.execute(GAPS_SQL, [year])
         cursor.execute(JPM_SQL, [perekat_bangsa.pk, year])
+        cursor.execute(STATS_SQL, [year])
     needs = training_needs_refresh(year=year, competency=perekat_bangsa)
     return {
         "gaps": CompetencyGap.objects.filter(year=year).count(),

@@ -149,4 +149,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # In eager mode every task would log its success line into the demo's output.
+    "loggers": {"celery": {"level": env("CELERY_LOG_LEVEL", default="WARNING")}},
 }

@@ -4,17 +4,21 @@ row is keyed (unit code, position code, NIP, username) and updated in place, nev
 
 It lives in `trainings`, the one app allowed to use every other app's services."""
 
+import datetime
 import random
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.models import PEREKAT_BANGSA
+from assessments.models import PEREKAT_BANGSA, DefaultStandardLevel, Institution
 from assessments.selectors import competencies
 from assessments.services import position_standards_set
-from employees.models import Jenis, Jenjang
+from employees.importing.engine import Options, run_import
+from employees.models import Employee, Jenis, Jenjang
 from employees.services import (
     employee_login_ensure,
     employee_upsert,
@@ -23,9 +27,12 @@ from employees.services import (
     unit_upsert,
     user_role_groups_set,
 )
+from gaps.services import gaps_compute
 
 DEMO_PASSWORD = "demo-asn-2026"  # noqa: S105 - printed on purpose: demo logins only
 FACILITATOR_USERNAME = "fasilitator"
+DEMO_INSTITUTION = ("PPK-LAN", "Pusat Penilaian Kompetensi ASN (demo)", "AK-012/BKN/2024")
+DEMO_YEARS = (2025, 2026)
 
 UNITS = [  # code, name, parent code, leader position code
     ("KMN", "Kementerian Nusantara (Sekretariat Jenderal)", None, "JPT-U-SEKJEN"),
@@ -326,16 +333,61 @@ class Command(BaseCommand):
         facilitator.save()
         user_role_groups_set(user=facilitator, facilitator=True)
 
+        results = self._assessments(rng)
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap: {len(units)} unit, {len(positions)} jabatan, "
-                f"{employees_created + len(NAMED_PEOPLE)} pegawai."
+                f"{employees_created + len(NAMED_PEOPLE)} pegawai, hasil asesmen {results}."
             )
         )
         self.stdout.write(f"\nAkun demo (kata sandi semua: {password}):")
         for person in NAMED_PEOPLE:
             self.stdout.write(f"  {person.nip:<20} {person.name:<18} {person.role}")
         self.stdout.write(f"  {FACILITATOR_USERNAME:<20} {'Maria Lestari':<18} fasilitator / narasumber")
+
+    @staticmethod
+    def _assessments(rng: random.Random) -> str:
+        """Two years of results through the real import pipeline (so the demo exercises it),
+        then the gaps. Andi is at Perekat Bangsa 1 in the latest year: his gap is 2."""
+        Institution.objects.update_or_create(
+            code=DEMO_INSTITUTION[0],
+            defaults={
+                "name": DEMO_INSTITUTION[1],
+                "accreditation_number": DEMO_INSTITUTION[2],
+                "accredited_until": datetime.date(2029, 12, 31),
+            },
+        )
+        codes = [c.code for c in competencies()]
+        employees = list(Employee.objects.select_related("position").order_by("nip"))
+        defaults = {(d.jenis, d.jenjang): d.level for d in DefaultStandardLevel.objects.all()}
+        summary = []
+        with tempfile.TemporaryDirectory() as folder:
+            for year in DEMO_YEARS:
+                path = Path(folder) / f"hasil-{year}.csv"
+                lines = [",".join(["nip", "nama", "tanggal_asesmen", "lembaga", *codes])]
+                for employee in employees:
+                    standard = defaults.get((employee.position.jenis, employee.position.jenjang), 3)
+                    levels = []
+                    for code in codes:
+                        drift = (
+                            rng.choice((-2, -1, -1, 0, 0, 0, 1))
+                            if code == PEREKAT_BANGSA
+                            else rng.choice((-1, 0, 0, 1))
+                        )
+                        levels.append(str(min(5, max(1, standard + drift))))
+                    if employee.nip == ANDI.nip:
+                        levels[codes.index(PEREKAT_BANGSA)] = "1"
+                    lines.append(
+                        ",".join([employee.nip, employee.name, f"{year}-11-20", DEMO_INSTITUTION[0], *levels])
+                    )
+                path.write_text("\n".join(lines), encoding="utf-8")
+                outcome = run_import("assessments", path, options=Options(year=year))
+                if outcome.errors:
+                    raise CommandError("; ".join(str(e) for e in outcome.errors[:5]))
+                gaps_compute(year=year)
+                summary.append(str(year))
+        return " dan ".join(summary)
 
     @staticmethod
     def _name(rng: random.Random) -> str:
