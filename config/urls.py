@@ -46,6 +46,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
+    path("", include("gaps.urls")),
     path("", include("employees.urls")),
 ]
 

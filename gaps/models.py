@@ -14,11 +14,18 @@ class JpmCategory(models.Model):
 
     name = models.CharField(_("kategori"), max_length=60, unique=True)
     min_percent = models.DecimalField(
-        _("JPM minimal (%)"), max_digits=5, decimal_places=2, unique=True,
+        _("JPM minimal (%)"),
+        max_digits=5,
+        decimal_places=2,
+        unique=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    color = models.CharField(_("warna"), max_length=20, default="secondary",
-                             help_text=_("Warna Bootstrap: success, warning, danger, ..."))
+    color = models.CharField(
+        _("warna"),
+        max_length=20,
+        default="secondary",
+        help_text=_("Warna Bootstrap: success, warning, danger, ..."),
+    )
 
     class Meta:
         verbose_name = _("kategori JPM")
@@ -26,7 +33,8 @@ class JpmCategory(models.Model):
         ordering = ["-min_percent"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(min_percent__gte=0, min_percent__lte=100), name="jpm_category_percent_range"
+                condition=models.Q(min_percent__gte=0, min_percent__lte=100),
+                name="jpm_category_percent_range",
             )
         ]
 
@@ -61,7 +69,9 @@ class CompetencyGap(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.employee_id} {self.year} {self.competency_id}: {self.standard}-{self.assessed}={self.gap}"
+        return (
+            f"{self.employee_id} {self.year} {self.competency_id}: {self.standard}-{self.assessed}={self.gap}"
+        )
 
 
 class JobPersonMatch(models.Model):
@@ -146,7 +156,9 @@ class UnitCompetencyStat(models.Model):
         verbose_name = _("statistik unit")
         verbose_name_plural = pgettext_lazy("plural", "statistik unit")
         constraints = [
-            models.UniqueConstraint(fields=["year", "unit", "competency"], name="unit_competency_stat_unique"),
+            models.UniqueConstraint(
+                fields=["year", "unit", "competency"], name="unit_competency_stat_unique"
+            ),
         ]
 
     def __str__(self):

@@ -36,8 +36,10 @@ class Tally:
         self.below += stat["below"]
         self.gap_sum += stat["gap_sum"]
         counted = [stat["gap_1"], stat["gap_2"], stat["gap_3"], stat["gap_4"]]
-        self.sizes = [self.sizes[0] + stat["assessed"] - sum(counted),
-                      *(a + b for a, b in zip(self.sizes[1:], counted, strict=True))]
+        self.sizes = [
+            self.sizes[0] + stat["assessed"] - sum(counted),
+            *(a + b for a, b in zip(self.sizes[1:], counted, strict=True)),
+        ]
 
     @property
     def share_below(self) -> float | None:
@@ -58,13 +60,22 @@ class HeatRow:
 
 def _stats(year_filter: Q, unit: OrgUnit):
     return UnitCompetencyStat.objects.filter(year_filter, unit__path__startswith=unit.path).values(
-        "year", "unit__path", "competency_id", "assessed", "below", "gap_sum", "gap_1", "gap_2", "gap_3", "gap_4"
+        "year",
+        "unit__path",
+        "competency_id",
+        "assessed",
+        "below",
+        "gap_sum",
+        "gap_1",
+        "gap_2",
+        "gap_3",
+        "gap_4",
     )
 
 
 def _child_id(unit: OrgUnit, path: str) -> int | None:
     """Which child of `unit` the unit at `path` lies under (None: `unit` itself)."""
-    rest = path[len(unit.path):].strip("/")
+    rest = path[len(unit.path) :].strip("/")
     return int(rest.split("/")[0]) if rest else None
 
 
@@ -108,8 +119,11 @@ def perekat_bangsa_trend(*, unit: OrgUnit) -> tuple[list[int], list[tuple[OrgUni
         return None if not tally or not tally.assessed else 1 - tally.share_below
 
     lines = [(unit, [meeting(("all", y)) for y in years])]
-    lines += [(child, [meeting((pk, y)) for y in years]) for pk, child in children.items()
-              if any(("all", y) in totals for y in years)]
+    lines += [
+        (child, [meeting((pk, y)) for y in years])
+        for pk, child in children.items()
+        if any(("all", y) in totals for y in years)
+    ]
     return years, lines
 
 
@@ -119,7 +133,8 @@ def jpm_summary(*, year: int, unit: OrgUnit) -> dict:
     categories = list(JpmCategory.objects.all())
     band = Case(
         *[When(percent__gte=c.min_percent, then=Value(c.pk)) for c in categories],
-        default=Value(None), output_field=IntegerField(),
+        default=Value(None),
+        output_field=IntegerField(),
     )
     rows = JobPersonMatch.objects.filter(year=year, unit__path__startswith=unit.path)
     aggregates = {f"band_{c.pk}": Count("pk", filter=Q(band_id=c.pk)) for c in categories}
@@ -146,8 +161,16 @@ GAP_SORTS = {
 }
 
 
-def gap_list(gaps: QuerySet[CompetencyGap], *, unit=None, jenis="", jenjang="", competency=None,
-             min_gap: int = 1, sort: str = "gap") -> QuerySet[CompetencyGap]:
+def gap_list(
+    gaps: QuerySet[CompetencyGap],
+    *,
+    unit=None,
+    jenis="",
+    jenjang="",
+    competency=None,
+    min_gap: int = 1,
+    sort: str = "gap",
+) -> QuerySet[CompetencyGap]:
     if unit is not None:
         gaps = gaps.filter(unit__path__startswith=unit.path)
     if jenis:
@@ -167,8 +190,14 @@ EXPORT_COLUMNS = ["nip", "nama", "unit_kode", "jabatan_kode", "kompetensi", "sta
 def gap_export_rows(gaps: QuerySet[CompetencyGap]):
     """formats.md's export_gaps rows, sorted by NIP then competency code, streamed in chunks."""
     rows = gaps.order_by("employee__nip", "competency__code").values_list(
-        "employee__nip", "employee__name", "unit__code", "position__code", "competency__code",
-        "standard", "assessed", "gap",
+        "employee__nip",
+        "employee__name",
+        "unit__code",
+        "position__code",
+        "competency__code",
+        "standard",
+        "assessed",
+        "gap",
     )
     yield from rows.iterator(chunk_size=5000)
 
@@ -198,6 +227,8 @@ def employee_profile(employee) -> dict:
 
 def training_needs_pool(*, year: int) -> QuerySet[TrainingNeed]:
     """Prioritised: the biggest gap first, then the lowest JPM."""
-    return TrainingNeed.objects.filter(year=year, competency__code=PEREKAT_BANGSA).select_related(
-        "employee__unit", "employee__position", "changed_by"
-    ).order_by("excluded", "-gap", "jpm_percent", "employee__name")
+    return (
+        TrainingNeed.objects.filter(year=year, competency__code=PEREKAT_BANGSA)
+        .select_related("employee__unit", "employee__position", "changed_by")
+        .order_by("excluded", "-gap", "jpm_percent", "employee__name")
+    )

@@ -86,20 +86,31 @@ def training_needs_refresh(*, year: int, competency: Competency) -> dict[str, in
     identified whose gap closed (a corrected result) is closed. HR's exclusions, additions and
     the planning's statuses are kept."""
     with_gap = JobPersonMatch.objects.filter(year=year, perekat_bangsa_gap__gte=1)
-    existing = set(TrainingNeed.objects.filter(year=year, competency=competency).values_list("employee_id", flat=True))
+    existing = set(
+        TrainingNeed.objects.filter(year=year, competency=competency).values_list("employee_id", flat=True)
+    )
     new = [
-        TrainingNeed(employee_id=row.employee_id, competency=competency, year=year,
-                     gap=row.perekat_bangsa_gap, jpm_percent=row.percent)
+        TrainingNeed(
+            employee_id=row.employee_id,
+            competency=competency,
+            year=year,
+            gap=row.perekat_bangsa_gap,
+            jpm_percent=row.percent,
+        )
         for row in with_gap.only("employee_id", "perekat_bangsa_gap", "percent")
         if row.employee_id not in existing
     ]
     TrainingNeed.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
     current = JobPersonMatch.objects.filter(year=year, employee_id=OuterRef("employee_id"))
     needs = TrainingNeed.objects.filter(year=year, competency=competency, added_by_hr=False)
-    needs.update(gap=Coalesce(Subquery(current.values("perekat_bangsa_gap")[:1]), 0),
-                 jpm_percent=Subquery(current.values("percent")[:1]))
-    closed = needs.filter(status=TrainingNeed.Status.IDENTIFIED).exclude(gap__gte=1).update(
-        status=TrainingNeed.Status.CLOSED, note=NOTE_GAP_CLOSED_BY_CORRECTION, gap=0
+    needs.update(
+        gap=Coalesce(Subquery(current.values("perekat_bangsa_gap")[:1]), 0),
+        jpm_percent=Subquery(current.values("percent")[:1]),
+    )
+    closed = (
+        needs.filter(status=TrainingNeed.Status.IDENTIFIED)
+        .exclude(gap__gte=1)
+        .update(status=TrainingNeed.Status.CLOSED, note=NOTE_GAP_CLOSED_BY_CORRECTION, gap=0)
     )
     return {"needs_created": len(new), "needs_closed": closed}
 
@@ -134,7 +145,12 @@ def training_need_add(*, employee, year: int, reason: str, user) -> TrainingNeed
         raise ValidationError({"employee": MSG_ALREADY_IN_POOL % {"name": employee.name, "year": year}})
     jpm = JobPersonMatch.objects.filter(employee=employee, year=year).first()
     return TrainingNeed.objects.create(
-        employee=employee, competency=competency, year=year, added_by_hr=True, note=reason.strip(),
-        gap=(jpm.perekat_bangsa_gap or 0) if jpm else 0, jpm_percent=jpm.percent if jpm else None,
+        employee=employee,
+        competency=competency,
+        year=year,
+        added_by_hr=True,
+        note=reason.strip(),
+        gap=(jpm.perekat_bangsa_gap or 0) if jpm else 0,
+        jpm_percent=jpm.percent if jpm else None,
         changed_by=user,
     )

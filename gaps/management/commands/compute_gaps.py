@@ -4,7 +4,9 @@ from gaps.services import gaps_compute
 
 
 class Command(BaseCommand):
-    help = "Hitung ulang gap, JPM dan kebutuhan diklat satu tahun dari hasil asesmen dan standar yang berlaku."
+    help = (
+        "Hitung ulang gap, JPM dan kebutuhan diklat satu tahun dari hasil asesmen dan standar yang berlaku."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)

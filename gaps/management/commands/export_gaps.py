@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--competency", help="Kode kompetensi, mis. perekat_bangsa.")
         parser.add_argument("--unit", help="Kode unit: unit itu beserta seluruh unit di bawahnya.")
-        parser.add_argument("--output", help="File; .xlsx menghasilkan XLSX, selain itu CSV (bawaan: stdout).")
+        parser.add_argument(
+            "--output", help="File; .xlsx menghasilkan XLSX, selain itu CSV (bawaan: stdout)."
+        )
 
     def handle(self, *args, year, competency, unit, output, **options):
         gaps = CompetencyGap.objects.filter(year=year)
