@@ -198,3 +198,33 @@ def test_keluar_in_user_menu_logs_out(new_page):
     # The session is really gone: the profile now asks to log in again.
     page.goto("/profil-saya/")
     expect(page).to_have_url(re.compile(r"/akun/masuk/\?next=/profil-saya/$"))
+
+
+def test_hr_finds_andis_gap_from_the_heatmap_down_to_his_profile(new_page):
+    page = new_page()
+    log_in(page, HR_STAFF.nip)
+    page.get_by_role("link", name="Gap", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Gap kompetensi 2026"))
+    heatmap = page.locator("table.heatmap")
+    expect(heatmap).to_be_visible()
+    heatmap.get_by_role("link", name="Direktorat Jenderal Kebudayaan", exact=True).click()
+    page.get_by_role("table").get_by_role("link", name="Direktorat Kepercayaan dan Masyarakat Adat").click()
+    expect(page.locator("ol.breadcrumb")).to_contain_text("Direktorat Kepercayaan dan Masyarakat Adat")
+
+    page.get_by_role("link", name="Daftar pegawai bergap").click()
+    row = page.get_by_role("row").filter(has_text=ANDI.nip)
+    expect(row).to_contain_text("Perekat Bangsa")
+    row.get_by_role("link", name=ANDI.name).click()
+    expect(page.get_by_role("heading", name=re.compile("Target: level 3 \\(gap 2\\)"))).to_be_visible()
+    expect(page.get_by_text("Mempromosikan, mengembangkan sikap toleransi dan persatuan")).to_be_visible()
+
+
+def test_andi_sees_his_own_competency_profile_and_not_the_dashboard(new_page):
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    log_in(page, ANDI.nip)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Kompetensi saya").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Profil kompetensi")
+    expect(page.get_by_text("Peka memahami dan menerima kemajemukan")).to_be_visible()  # his level 1
+    response = page.goto("/gap/")
+    assert response is not None and response.status == 403
