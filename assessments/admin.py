@@ -45,6 +45,11 @@ class DefaultStandardLevelAdmin(admin.ModelAdmin):
     list_display = ["jenis", "jenjang", "level"]
     list_editable = ["level"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A default applies to every year of positions without their own standard.
+        transaction.on_commit(lambda: standards_changed.send(sender=DefaultStandardLevel, from_year=0))
+
 
 @admin.register(PositionStandard)
 class PositionStandardAdmin(admin.ModelAdmin):
