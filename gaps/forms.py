@@ -30,7 +30,7 @@ class GapListFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=1,
-        choices=[(1, "≥ 1"), (2, "≥ 2"), (3, "≥ 3"), (4, "4"), (0, _("semua"))],
+        choices=[(1, "≥ 1"), (2, "≥ 2"), (3, "≥ 3"), (4, "= 4"), (0, _("semua"))],
     )
     sort = forms.ChoiceField(
         label=_("Urutkan"),

@@ -58,7 +58,8 @@ WHERE year = %s
 GROUP BY year, unit_id, competency_id
 """
 
-NOTE_GAP_CLOSED_BY_CORRECTION = _("Gap tertutup setelah hasil asesmen dikoreksi.")
+# Stored as data in TrainingNeed.note (read by HR), so not translated at write time.
+NOTE_GAP_CLOSED_BY_CORRECTION = "Gap tertutup setelah hasil asesmen dikoreksi."
 
 
 @transaction.atomic

@@ -193,7 +193,10 @@ def training_need_include(request, pk):
 def training_need_add(request):
     year = _year(request) or int(request.POST.get("year", 0) or 0)
     form = NeedAddForm(request.POST)
-    if not form.is_valid() or not year:
+    if not year:
+        messages.error(request, _("Belum ada tahun hasil asesmen untuk daftar kebutuhan diklat."))
+        return redirect(_needs_url())
+    if not form.is_valid():
         messages.error(request, _("Isi NIP dan alasan untuk menambahkan pegawai."))
         return redirect(_needs_url())
     employee = Employee.objects.filter(nip=form.cleaned_data["nip"].strip()).first()
