@@ -83,8 +83,17 @@ class AssessmentResultChangeInline(admin.TabularInline):
     fk_name = "result"
     extra = 0
     can_delete = False
-    readonly_fields = ["changed_at", "changed_by", "import_run", "old_level", "new_level",
-                       "old_assessed_on", "new_assessed_on", "old_institution", "new_institution"]
+    readonly_fields = [
+        "changed_at",
+        "changed_by",
+        "import_run",
+        "old_level",
+        "new_level",
+        "old_assessed_on",
+        "new_assessed_on",
+        "old_institution",
+        "new_institution",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):

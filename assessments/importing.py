@@ -105,7 +105,7 @@ class PositionImporter:
         standards = {
             (s.position_id, s.competency_id): s for s in PositionStandard.objects.filter(from_year=from_year)
         }
-        changed = False
+        changed = grade_changed = False
         for item in plan["positions"]:
             position = positions.get(item["code"])
             same_position = position is not None and (position.name, position.jenis, position.jenjang) == (
@@ -113,6 +113,11 @@ class PositionImporter:
                 item["jenis"],
                 item["jenjang"],
             )
+            if position is not None and (position.jenis, position.jenjang) != (
+                item["jenis"],
+                item["jenjang"],
+            ):
+                grade_changed = True  # its default standards change, for every year
             if not same_position:
                 position = position_upsert(
                     code=item["code"], name=item["name"], jenis=item["jenis"], jenjang=item["jenjang"]
@@ -136,8 +141,11 @@ class PositionImporter:
                 counts.unchanged += 1
             else:
                 counts.updated += 1
-        if changed:
-            transaction.on_commit(lambda: standards_changed_signal.send(sender=PositionStandard, from_year=from_year))
+        if changed or grade_changed:
+            first_year = ALL_YEARS if grade_changed else from_year
+            transaction.on_commit(
+                lambda: standards_changed_signal.send(sender=PositionStandard, from_year=first_year)
+            )
         return counts
 
 

@@ -5,7 +5,7 @@ agency of 80 employees or 80,000."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 
 from assessments.models import PEREKAT_BANGSA, Competency
 from employees.models import OrgUnit
@@ -122,7 +122,7 @@ def perekat_bangsa_trend(*, unit: OrgUnit) -> tuple[list[int], list[tuple[OrgUni
     lines += [
         (child, [meeting((pk, y)) for y in years])
         for pk, child in children.items()
-        if any(("all", y) in totals for y in years)
+        if any((pk, y) in totals for y in years)
     ]
     return years, lines
 
@@ -230,5 +230,5 @@ def training_needs_pool(*, year: int) -> QuerySet[TrainingNeed]:
     return (
         TrainingNeed.objects.filter(year=year, competency__code=PEREKAT_BANGSA)
         .select_related("employee__unit", "employee__position", "changed_by")
-        .order_by("excluded", "-gap", "jpm_percent", "employee__name")
+        .order_by("excluded", "-gap", F("jpm_percent").asc(nulls_last=True), "employee__name")
     )

@@ -11,26 +11,32 @@ from assessments.models import PEREKAT_BANGSA, Competency
 
 from .models import CompetencyGap, JobPersonMatch, TrainingNeed, UnitCompetencyStat
 
-# The standard in force in year Y for the employee's position: the row with the latest from_year
-# not after Y, else the default of the position's jenis/jenjang. Gap = standard − assessed when
+# The standard in force in year Y for the position the employee held that year (kept from the
+# year's first computation, so a later move never rewrites a past year): the row with the latest
+# from_year not after Y, else the default of the position's jenis/jenjang. Gap = standard − assessed when
 # positive, else 0. Competencies not assessed that year have no result, hence no gap row.
 GAPS_SQL = """
 INSERT INTO gaps_competencygap (employee_id, year, competency_id, unit_id, position_id, standard, assessed, gap)
 SELECT employee_id, year, competency_id, unit_id, position_id, standard, level,
        CASE WHEN standard > level THEN standard - level ELSE 0 END
 FROM (
-    SELECT r.employee_id, r.year, r.competency_id, r.level, e.unit_id, e.position_id,
+    SELECT r.employee_id, r.year, r.competency_id, r.level, who.unit_id, who.position_id,
            COALESCE(
                (SELECT ps.level FROM assessments_positionstandard ps
-                 WHERE ps.position_id = e.position_id AND ps.competency_id = r.competency_id
+                 WHERE ps.position_id = who.position_id AND ps.competency_id = r.competency_id
                    AND ps.from_year <= r.year
                  ORDER BY ps.from_year DESC LIMIT 1),
                (SELECT d.level FROM assessments_defaultstandardlevel d
                  WHERE d.jenis = p.jenis AND d.jenjang = p.jenjang)
            ) AS standard
     FROM assessments_assessmentresult r
-    JOIN employees_employee e ON e.id = r.employee_id
-    JOIN employees_position p ON p.id = e.position_id
+    JOIN (
+        -- the unit and position the year was first computed with, else the current ones
+        SELECT e.id AS employee_id, COALESCE(prev.unit_id, e.unit_id) AS unit_id,
+               COALESCE(prev.position_id, e.position_id) AS position_id
+        FROM employees_employee e LEFT JOIN gap_previous prev ON prev.employee_id = e.id
+    ) who ON who.employee_id = r.employee_id
+    JOIN employees_position p ON p.id = who.position_id
     WHERE r.year = %s
 ) AS in_force
 WHERE standard IS NOT NULL
@@ -67,11 +73,19 @@ def gaps_compute(*, year: int) -> dict[str, int]:
     """Recompute the year's gaps and JPM from its results and the standards in force that year,
     then bring the training-needs pool up to date. Safe to run again: same input, same rows."""
     perekat_bangsa = Competency.objects.get(code=PEREKAT_BANGSA)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS gap_previous")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE gap_previous AS SELECT DISTINCT employee_id, unit_id, position_id "
+            "FROM gaps_competencygap WHERE year = %s",
+            [year],
+        )
     CompetencyGap.objects.filter(year=year).delete()
     JobPersonMatch.objects.filter(year=year).delete()
     UnitCompetencyStat.objects.filter(year=year).delete()
     with connection.cursor() as cursor:
         cursor.execute(GAPS_SQL, [year])
+        cursor.execute("DROP TABLE gap_previous")
         cursor.execute(JPM_SQL, [perekat_bangsa.pk, year])
         cursor.execute(STATS_SQL, [year])
     needs = training_needs_refresh(year=year, competency=perekat_bangsa)
@@ -103,17 +117,20 @@ def training_needs_refresh(*, year: int, competency: Competency) -> dict[str, in
     ]
     TrainingNeed.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
     current = JobPersonMatch.objects.filter(year=year, employee_id=OuterRef("employee_id"))
-    needs = TrainingNeed.objects.filter(year=year, competency=competency, added_by_hr=False)
+    needs = TrainingNeed.objects.filter(year=year, competency=competency)
     needs.update(
         gap=Coalesce(Subquery(current.values("perekat_bangsa_gap")[:1]), 0),
         jpm_percent=Subquery(current.values("percent")[:1]),
     )
-    closed = (
-        needs.filter(status=TrainingNeed.Status.IDENTIFIED)
-        .exclude(gap__gte=1)
-        .update(status=TrainingNeed.Status.CLOSED, note=NOTE_GAP_CLOSED_BY_CORRECTION, gap=0)
+    found_by_gaps = needs.filter(added_by_hr=False)
+    closed = found_by_gaps.filter(status=TrainingNeed.Status.IDENTIFIED, gap__lt=1).update(
+        status=TrainingNeed.Status.CLOSED, note=NOTE_GAP_CLOSED_BY_CORRECTION
     )
-    return {"needs_created": len(new), "needs_closed": closed}
+    # A later correction can bring the gap back: such a need returns to the pool.
+    reopened = found_by_gaps.filter(
+        status=TrainingNeed.Status.CLOSED, note=NOTE_GAP_CLOSED_BY_CORRECTION, gap__gte=1
+    ).update(status=TrainingNeed.Status.IDENTIFIED, note="")
+    return {"needs_created": len(new), "needs_closed": closed, "needs_reopened": reopened}
 
 
 MSG_REASON_REQUIRED = _("Tuliskan alasannya: catatan ini dibaca pimpinan dan auditor.")

@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.selectors import assessment_file_columns, assessment_file_rows
@@ -16,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, year, output, **options):
         columns, rows = assessment_file_columns(), assessment_file_rows(year)
         if not output:
-            write_csv(sys.stdout, columns, rows)
+            write_csv(self.stdout, columns, rows)
             return
         if output.lower().endswith(".xlsx"):
             write_xlsx(output, columns, rows, title=f"Asesmen {year}")

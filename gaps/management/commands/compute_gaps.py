@@ -15,5 +15,6 @@ class Command(BaseCommand):
         figures = gaps_compute(year=year)
         self.stdout.write(
             f"Tahun {year}: {figures['employees']} pegawai, {figures['gaps']} gap kompetensi; "
-            f"kebutuhan diklat baru {figures['needs_created']}, ditutup {figures['needs_closed']}."
+            f"kebutuhan diklat baru {figures['needs_created']}, ditutup {figures['needs_closed']}, "
+            f"dibuka kembali {figures['needs_reopened']}."
         )

@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Competency
@@ -33,7 +31,7 @@ class Command(BaseCommand):
             gaps = gaps.filter(unit__path__startswith=root.path)
         rows = gap_export_rows(gaps)
         if not output:
-            write_csv(sys.stdout, EXPORT_COLUMNS, rows)
+            write_csv(self.stdout, EXPORT_COLUMNS, rows)
         elif output.lower().endswith(".xlsx"):
             write_xlsx(output, EXPORT_COLUMNS, rows, title=f"Gap {year}")
         else:
