@@ -47,6 +47,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
     path("", include("gaps.urls")),
+    path("", include("trainings.urls")),
     path("", include("employees.urls")),
 ]
 

@@ -172,3 +172,22 @@ def training_need_add(*, employee, year: int, reason: str, user) -> TrainingNeed
         jpm_percent=jpm.percent if jpm else None,
         changed_by=user,
     )
+
+
+@transaction.atomic
+def training_need_move(*, employee, competency, status: str, user=None) -> int:
+    """Planning moves an employee's open need (the latest year's) to `status`: nominated when
+    put in a class, identified again when declined, trained when completed."""
+    open_statuses = [TrainingNeed.Status.IDENTIFIED, TrainingNeed.Status.NOMINATED]
+    if status == TrainingNeed.Status.CLOSED:
+        open_statuses.append(TrainingNeed.Status.TRAINED)
+    need = (
+        TrainingNeed.objects.filter(employee=employee, competency=competency, status__in=open_statuses)
+        .order_by("-year")
+        .first()
+    )
+    if need is None:
+        return 0
+    need.status, need.changed_by = status, user
+    need.save(update_fields=["status", "changed_by", "changed_at"])
+    return 1

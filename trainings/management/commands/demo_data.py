@@ -28,11 +28,17 @@ from employees.services import (
     user_role_groups_set,
 )
 from gaps.services import gaps_compute
+from trainings.models import Holiday
 
 DEMO_PASSWORD = "demo-asn-2026"  # noqa: S105 - printed on purpose: demo logins only
 FACILITATOR_USERNAME = "fasilitator"
 DEMO_INSTITUTION = ("PPK-LAN", "Pusat Penilaian Kompetensi ASN (demo)", "AK-012/BKN/2024")
 DEMO_YEARS = (2025, 2026)
+DEMO_HOLIDAYS = [  # HR enters the year's national holidays and cuti bersama; a few for the demo
+    (datetime.date(2026, 12, 24), "Cuti bersama Natal"),
+    (datetime.date(2026, 12, 25), "Hari Raya Natal"),
+    (datetime.date(2027, 1, 1), "Tahun Baru 2027 Masehi"),
+]
 
 UNITS = [  # code, name, parent code, leader position code
     ("KMN", "Kementerian Nusantara (Sekretariat Jenderal)", None, "JPT-U-SEKJEN"),
@@ -334,6 +340,8 @@ class Command(BaseCommand):
         user_role_groups_set(user=facilitator, facilitator=True)
 
         results = self._assessments(rng)
+        for day, name in DEMO_HOLIDAYS:
+            Holiday.objects.update_or_create(date=day, defaults={"name": name})
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,79 @@
+"""Reads for diklat planning pages."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+
+from employees.roles import employee_of, is_hr, led_units
+from gaps.models import TrainingNeed
+
+from .models import ClassDay, Nomination, NominationStatus, TrainingClass
+
+
+def classes_between(start: datetime.date, end: datetime.date):
+    """Classes overlapping [start, end], with their seat counts."""
+    return (
+        TrainingClass.objects.filter(start_date__lte=end, end_date__gte=start)
+        .select_related("programme")
+        .annotate(
+            seats_taken=Count("nominations", filter=Q(nominations__status__in=Nomination.HOLDING_A_SEAT))
+        )
+        .order_by("start_date", "name")
+    )
+
+
+def class_detail(pk: int):
+    return (
+        TrainingClass.objects.select_related("programme")
+        .prefetch_related(
+            Prefetch("days", queryset=ClassDay.objects.select_related("facilitator")),
+            Prefetch(
+                "nominations",
+                queryset=Nomination.objects.select_related(
+                    "employee__unit", "employee__position", "need"
+                ).order_by("employee__name"),
+            ),
+            "facilitators",
+        )
+        .get(pk=pk)
+    )
+
+
+def nomination_pool(training_class: TrainingClass):
+    """Training needs for the class's competency that can still be nominated, prioritised."""
+    return (
+        TrainingNeed.objects.filter(
+            competency=training_class.programme.competency,
+            status=TrainingNeed.Status.IDENTIFIED,
+            excluded=False,
+            employee__is_active=True,
+        )
+        .exclude(employee__nominations__training_class=training_class)
+        .select_related("employee__unit", "employee__position")
+        .order_by("-gap", "jpm_percent", "employee__name")
+    )
+
+
+def nominations_pending_for(user):
+    """Nominations waiting for this user's decision (their subtree; HR: all)."""
+    pending = Nomination.objects.filter(status=NominationStatus.NOMINATED).select_related(
+        "employee__unit", "employee__position", "training_class", "need"
+    )
+    if is_hr(user):
+        return pending
+    scope = Q(pk__in=[])
+    for unit in led_units(user):
+        scope |= Q(employee__unit__path__startswith=unit.path)
+    return pending.filter(scope).exclude(employee__user=user)
+
+
+def my_nominations(user):
+    employee = employee_of(user)
+    if employee is None:
+        return Nomination.objects.none()
+    return (
+        Nomination.objects.filter(employee=employee)
+        .select_related("training_class__programme")
+        .prefetch_related(Prefetch("training_class__days", queryset=ClassDay.objects.order_by("day_number")))
+        .order_by("-training_class__start_date")
+    )

@@ -1,0 +1,230 @@
+"""HR's diklat planning: classes on working days, nominations within capacity, the leaders'
+decisions. Every status change is kept."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from employees.models import Employee
+from employees.roles import is_hr, led_units
+from gaps.models import TrainingNeed
+from gaps.services import training_need_move
+
+from .models import ClassDay, Holiday, Nomination, NominationChange, NominationStatus, TrainingClass
+
+UNIT_SHARE_WARNING = 0.30  # warn when a unit would send more than this share of its people at once
+
+MSG_START_NOT_WORKING_DAY = _("Tanggal mulai %(date)s jatuh pada %(what)s: pilih hari kerja.")
+MSG_CAPACITY_POSITIVE = _("Kapasitas harus paling sedikit 1 peserta.")
+MSG_FORUM_END = _("Jam selesai forum harus setelah jam mulai.")
+MSG_OVER_CAPACITY = _(
+    "Kapasitas %(name)s %(capacity)s peserta; sudah terisi %(taken)s, jadi hanya %(free)s lagi yang dapat dinominasikan (bukan %(wanted)s)."
+)
+MSG_UNIT_SHARE = _(
+    "%(unit)s akan mengirim %(count)s dari %(total)s pegawainya (%(share)s%%) pada hari yang sama."
+)
+MSG_NOT_YOUR_EMPLOYEE = _("Hanya pimpinan unit pegawai ini (atau bagian kepegawaian) yang dapat memutuskan.")
+MSG_REASON_REQUIRED = _("Tuliskan alasan penolakan, agar pegawai dan bagian kepegawaian memahaminya.")
+MSG_ALREADY_DECIDED = _("Nominasi %(name)s sudah berstatus %(status)s.")
+
+
+def _non_working_reason(day: datetime.date, holidays: dict[datetime.date, str]) -> str | None:
+    if day.weekday() >= 5:
+        return _("akhir pekan")
+    if day in holidays:
+        return _("hari libur (%(name)s)") % {"name": holidays[day]}
+    return None
+
+
+def working_days(start: datetime.date, count: int) -> list[datetime.date]:
+    """`count` consecutive working days from `start` (itself a working day), skipping weekends
+    and the holidays HR entered."""
+    holidays = dict(
+        Holiday.objects.filter(
+            date__gte=start, date__lte=start + datetime.timedelta(days=count * 3 + 14)
+        ).values_list("date", "name")
+    )
+    reason = _non_working_reason(start, holidays)
+    if reason:
+        raise ValidationError(
+            {"start_date": MSG_START_NOT_WORKING_DAY % {"date": start.strftime("%d-%m-%Y"), "what": reason}}
+        )
+    days, day = [], start
+    while len(days) < count:
+        if _non_working_reason(day, holidays) is None:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+@transaction.atomic
+def training_class_create(
+    *,
+    programme,
+    name: str,
+    start_date: datetime.date,
+    capacity: int,
+    forum_start: datetime.time,
+    forum_end: datetime.time,
+    meeting_urls: list[str] | None = None,
+    facilitators=(),
+    user=None,
+) -> TrainingClass:
+    errors = {}
+    if capacity is None or capacity < 1:
+        errors["capacity"] = MSG_CAPACITY_POSITIVE
+    if forum_end <= forum_start:
+        errors["forum_end"] = MSG_FORUM_END
+    try:
+        dates = working_days(start_date, programme.days)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        dates = []
+    if errors:
+        raise ValidationError(errors)
+    training_class = TrainingClass(
+        programme=programme,
+        name=name,
+        start_date=dates[0],
+        end_date=dates[-1],
+        capacity=capacity,
+        created_by=user,
+    )
+    training_class.full_clean()
+    training_class.save()
+    training_class.facilitators.set(facilitators)
+    urls = list(meeting_urls or [])
+    first_facilitator = next(iter(facilitators), None)
+    for number, day in enumerate(dates, start=1):
+        class_day = ClassDay(
+            training_class=training_class,
+            day_number=number,
+            date=day,
+            forum_start=forum_start,
+            forum_end=forum_end,
+            meeting_url=urls[number - 1] if number <= len(urls) else "",
+            facilitator=first_facilitator,
+        )
+        class_day.full_clean()
+        class_day.save()
+    return training_class
+
+
+def _record(nomination, old: str, new: str, user, note: str = "") -> None:
+    NominationChange.objects.create(
+        nomination=nomination, from_status=old, to_status=new, changed_by=user, note=note
+    )
+
+
+@transaction.atomic
+def nominations_add(
+    *, training_class: TrainingClass, employees: list[Employee], user
+) -> tuple[list, list[str]]:
+    """Nominate employees to a class, never beyond its capacity (the class row is locked, so
+    two HR staff nominating at once cannot overfill it). Returns (nominations, warnings)."""
+    locked = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    already = set(locked.nominations.values_list("employee_id", flat=True))
+    fresh = [e for e in employees if e.pk not in already]
+    taken = locked.nominations.filter(status__in=Nomination.HOLDING_A_SEAT).count()
+    if taken + len(fresh) > locked.capacity:
+        raise ValidationError(
+            MSG_OVER_CAPACITY
+            % {
+                "name": locked.name,
+                "capacity": locked.capacity,
+                "taken": taken,
+                "free": max(locked.capacity - taken, 0),
+                "wanted": len(fresh),
+            }
+        )
+    competency = locked.programme.competency
+    needs = {
+        n.employee_id: n
+        for n in TrainingNeed.objects.filter(
+            employee__in=fresh, competency=competency, status=TrainingNeed.Status.IDENTIFIED
+        ).order_by("year")
+    }
+    created = []
+    for employee in fresh:
+        nomination = Nomination.objects.create(
+            training_class=locked, employee=employee, need=needs.get(employee.pk)
+        )
+        _record(nomination, "", NominationStatus.NOMINATED, user)
+        training_need_move(
+            employee=employee, competency=competency, status=TrainingNeed.Status.NOMINATED, user=user
+        )
+        created.append(nomination)
+    return created, unit_share_warnings(training_class=locked)
+
+
+def unit_share_warnings(*, training_class: TrainingClass) -> list[str]:
+    """Units that would send more than UNIT_SHARE_WARNING of their active people to classes
+    overlapping these days."""
+    overlapping = Nomination.objects.filter(
+        status__in=Nomination.HOLDING_A_SEAT,
+        training_class__start_date__lte=training_class.end_date,
+        training_class__end_date__gte=training_class.start_date,
+    )
+    away = overlapping.values("employee__unit_id", "employee__unit__name").annotate(
+        away=Count("employee", distinct=True)
+    )
+    totals = dict(
+        Employee.objects.active()
+        .filter(unit_id__in=[row["employee__unit_id"] for row in away])
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    warnings = []
+    for row in away:
+        total = totals.get(row["employee__unit_id"], 0)
+        if total and row["away"] / total > UNIT_SHARE_WARNING:
+            warnings.append(
+                MSG_UNIT_SHARE
+                % {
+                    "unit": row["employee__unit__name"],
+                    "count": row["away"],
+                    "total": total,
+                    "share": round(100 * row["away"] / total),
+                }
+            )
+    return warnings
+
+
+def may_decide(user, employee: Employee) -> bool:
+    """HR, or a leader of the employee's unit or of any unit above it."""
+    if is_hr(user):
+        return True
+    return any(employee.unit.path.startswith(unit.path) for unit in led_units(user))
+
+
+@transaction.atomic
+def nomination_decide(*, nomination: Nomination, approve: bool, reason: str = "", user) -> Nomination:
+    if not may_decide(user, nomination.employee):
+        raise PermissionDenied(MSG_NOT_YOUR_EMPLOYEE)
+    locked = (
+        Nomination.objects.select_for_update()
+        .select_related("training_class__programme", "employee")
+        .get(pk=nomination.pk)
+    )
+    if locked.status != NominationStatus.NOMINATED:
+        raise ValidationError(
+            MSG_ALREADY_DECIDED % {"name": locked.employee.name, "status": locked.get_status_display()}
+        )
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": MSG_REASON_REQUIRED})
+    new = NominationStatus.APPROVED if approve else NominationStatus.DECLINED
+    locked.status, locked.reason = new, reason.strip()
+    locked.save(update_fields=["status", "reason", "updated_at"])
+    _record(locked, NominationStatus.NOMINATED, new, user, reason.strip())
+    if not approve:  # back to the pool
+        training_need_move(
+            employee=locked.employee,
+            competency=locked.training_class.programme.competency,
+            status=TrainingNeed.Status.IDENTIFIED,
+            user=user,
+        )
+    return locked

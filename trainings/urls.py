@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("diklat/", views.calendar_view, name="training_calendar"),
+    path("diklat/kelas/baru/", views.class_create, name="class_create"),
+    path("diklat/kelas/<int:pk>/", views.class_detail, name="class_detail"),
+    path("diklat/kelas/<int:pk>/nominasi/", views.class_nominate, name="class_nominate"),
+    path("diklat/persetujuan/", views.approvals, name="approvals"),
+    path("diklat/persetujuan/putuskan/", views.approvals_decide, name="approvals_decide"),
+    path("diklat/saya/", views.my_classes, name="my_classes"),
+]

@@ -1,0 +1,173 @@
+import calendar
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from employees.access import employee_required, hr_or_leader_required, hr_required
+from employees.models import Employee
+from employees.roles import is_hr
+
+from . import selectors, services
+from .forms import DecisionForm, TrainingClassForm
+from .models import Nomination, TrainingClass
+
+POOL_SHOWN = 100
+
+
+def _month(request) -> datetime.date:
+    try:
+        year, month = (int(part) for part in request.GET.get("bulan", "").split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@hr_or_leader_required
+def calendar_view(request):
+    first = _month(request)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    classes = list(selectors.classes_between(first, last))
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append([(day, [c for c in classes if c.start_date <= day <= c.end_date]) for day in week])
+    previous_month = (first - datetime.timedelta(days=1)).replace(day=1)
+    next_month = last + datetime.timedelta(days=1)
+    year_classes = selectors.classes_between(
+        datetime.date(first.year, 1, 1), datetime.date(first.year, 12, 31)
+    )
+    return render(
+        request,
+        "trainings/calendar.html",
+        {
+            "first": first,
+            "weeks": weeks,
+            "previous_month": previous_month,
+            "next_month": next_month,
+            "year_classes": year_classes,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@hr_required
+def class_create(request):
+    form = TrainingClassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            training_class = services.training_class_create(
+                programme=data["programme"],
+                name=data["name"],
+                start_date=data["start_date"],
+                capacity=data["capacity"],
+                forum_start=data["forum_start"],
+                forum_end=data["forum_end"],
+                meeting_urls=form.meeting_urls,
+                facilitators=list(data["facilitators"]),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Kelas %(name)s dijadwalkan.") % {"name": training_class.name})
+            return redirect("class_detail", pk=training_class.pk)
+    return render(request, "trainings/class_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@hr_required
+def class_detail(request, pk):
+    try:
+        training_class = selectors.class_detail(pk)
+    except TrainingClass.DoesNotExist:
+        raise Http404 from None
+    pool = selectors.nomination_pool(training_class)[:POOL_SHOWN]
+    nominations = list(training_class.nominations.all())
+    seats = sum(1 for n in nominations if n.status in Nomination.HOLDING_A_SEAT)
+    return render(
+        request,
+        "trainings/class_detail.html",
+        {
+            "training_class": training_class,
+            "pool": pool,
+            "nominations": nominations,
+            "seats_taken": seats,
+            "seats_free": max(training_class.capacity - seats, 0),
+        },
+    )
+
+
+@hr_required
+@require_POST
+def class_nominate(request, pk):
+    training_class = get_object_or_404(TrainingClass, pk=pk)
+    ids = [int(v) for v in request.POST.getlist("employee") if v.isdigit()]
+    employees = list(Employee.objects.filter(pk__in=ids, is_active=True).select_related("unit"))
+    if not employees:
+        messages.error(request, _("Pilih minimal satu pegawai dari daftar kebutuhan diklat."))
+        return redirect("class_detail", pk=pk)
+    try:
+        created, warnings = services.nominations_add(
+            training_class=training_class, employees=employees, user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(count)s pegawai dinominasikan; menunggu persetujuan pimpinan.") % {"count": len(created)},
+        )
+        for warning in warnings:
+            messages.warning(request, warning)
+    return redirect("class_detail", pk=pk)
+
+
+@hr_or_leader_required
+def approvals(request):
+    pending = list(selectors.nominations_pending_for(request.user))
+    return render(
+        request,
+        "trainings/approvals.html",
+        {"pending": pending, "form": DecisionForm(), "as_hr": is_hr(request.user)},
+    )
+
+
+@hr_or_leader_required
+@require_POST
+def approvals_decide(request):
+    form = DecisionForm(request.POST)
+    ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Pilih nominasi dan keputusannya."))
+        return redirect("approvals")
+    approve = form.cleaned_data["decision"] == "approve"
+    # Only nominations this user may decide are even looked up: another unit's id finds nothing.
+    chosen = selectors.nominations_pending_for(request.user).filter(pk__in=ids)
+    done = 0
+    for nomination in chosen:
+        try:
+            services.nomination_decide(
+                nomination=nomination, approve=approve, reason=form.cleaned_data["reason"], user=request.user
+            )
+            done += 1
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            break
+    if done:
+        verb = _("disetujui") if approve else _("ditolak")
+        messages.success(request, _("%(count)s nominasi %(verb)s.") % {"count": done, "verb": verb})
+    return redirect("approvals")
+
+
+@employee_required
+def my_classes(request):
+    nominations = list(selectors.my_nominations(request.user))
+    return render(
+        request, "trainings/my_classes.html", {"nominations": nominations, "today": timezone.localdate()}
+    )
