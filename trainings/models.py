@@ -215,3 +215,26 @@ class NominationChange(models.Model):
 
     def __str__(self):
         return f"{self.nomination_id}: {self.from_status} → {self.to_status}"
+
+
+def new_feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A private subscription URL for a user's diklat calendar (calendar apps cannot log in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("langganan kalender")
+        verbose_name_plural = pgettext_lazy("plural", "langganan kalender")
+
+    def __str__(self):
+        return f"{self.user}"

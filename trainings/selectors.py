@@ -77,3 +77,25 @@ def my_nominations(user):
         .prefetch_related(Prefetch("training_class__days", queryset=ClassDay.objects.order_by("day_number")))
         .order_by("-training_class__start_date")
     )
+
+
+def classes_in_calendar_of(user):
+    """The classes a user's calendar holds: HR and unit leaders the whole published calendar;
+    a participant the classes they were approved for; a facilitator the classes they lead."""
+    classes = TrainingClass.objects.select_related("programme").prefetch_related(
+        Prefetch("days", queryset=ClassDay.objects.order_by("day_number"))
+    )
+    if is_hr(user) or led_units(user):
+        return classes
+    scope = Q(facilitators=user)
+    employee = employee_of(user)
+    if employee is not None:
+        scope |= Q(
+            nominations__employee=employee,
+            nominations__status__in=[
+                NominationStatus.APPROVED,
+                NominationStatus.ATTENDED,
+                NominationStatus.COMPLETED,
+            ],
+        )
+    return classes.filter(scope).distinct()

@@ -13,7 +13,15 @@ from employees.roles import is_hr, led_units
 from gaps.models import TrainingNeed
 from gaps.services import training_need_move
 
-from .models import ClassDay, Holiday, Nomination, NominationChange, NominationStatus, TrainingClass
+from .models import (
+    CalendarFeed,
+    ClassDay,
+    Holiday,
+    Nomination,
+    NominationChange,
+    NominationStatus,
+    TrainingClass,
+)
 
 UNIT_SHARE_WARNING = 0.30  # warn when a unit would send more than this share of its people at once
 
@@ -228,3 +236,9 @@ def nomination_decide(*, nomination: Nomination, approve: bool, reason: str = ""
             user=user,
         )
     return locked
+
+
+def calendar_feed_for(user) -> CalendarFeed:
+    """The user's private subscription token, made on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed

@@ -2,9 +2,11 @@ import calendar
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,9 +15,9 @@ from employees.access import employee_required, hr_or_leader_required, hr_requir
 from employees.models import Employee
 from employees.roles import is_hr
 
-from . import selectors, services
+from . import ical, selectors, services
 from .forms import DecisionForm, TrainingClassForm
-from .models import Nomination, TrainingClass
+from .models import CalendarFeed, Nomination, TrainingClass
 
 POOL_SHOWN = 100
 
@@ -26,6 +28,11 @@ def _month(request) -> datetime.date:
         return datetime.date(year, month, 1)
     except ValueError:
         return timezone.localdate().replace(day=1)
+
+
+def _feed_url(request):
+    feed = services.calendar_feed_for(request.user)
+    return request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
 
 
 @hr_or_leader_required
@@ -51,6 +58,7 @@ def calendar_view(request):
             "next_month": next_month,
             "year_classes": year_classes,
             "today": timezone.localdate(),
+            "feed_url": _feed_url(request),
         },
     )
 
@@ -169,5 +177,31 @@ def approvals_decide(request):
 def my_classes(request):
     nominations = list(selectors.my_nominations(request.user))
     return render(
-        request, "trainings/my_classes.html", {"nominations": nominations, "today": timezone.localdate()}
+        request,
+        "trainings/my_classes.html",
+        {
+            "nominations": nominations,
+            "today": timezone.localdate(),
+            "feed_url": _feed_url(request),
+        },
     )
+
+
+@login_required
+def class_ics(request, pk):
+    """One class's forums as a calendar file, for whoever has it in their calendar."""
+    training_class = get_object_or_404(selectors.classes_in_calendar_of(request.user), pk=pk)
+    return _ics_response(ical.calendar_file([training_class], name=training_class.name), f"diklat-{pk}.ics")
+
+
+def calendar_feed(request, token):
+    """The private subscription: the token stands in for a login (calendar apps have none)."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+    classes = selectors.classes_in_calendar_of(feed.user)
+    return _ics_response(ical.calendar_file(classes, name=_("Kalender diklat")), "diklat.ics")
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
