@@ -238,3 +238,27 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user}"
+
+
+class JpCredit(models.Model):
+    """JP (jam pelajaran) credited to an employee for a year: every ASN has the right to at
+    least 20 JP of competency development a year. A completed class credits its JP once."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="jp_credits")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    jp = models.PositiveSmallIntegerField(_("JP"))
+    nomination = models.OneToOneField(
+        Nomination, null=True, blank=True, on_delete=models.CASCADE, related_name="jp_credit"
+    )
+    description = models.CharField(_("keterangan"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kredit JP")
+        verbose_name_plural = pgettext_lazy("plural", "kredit JP")
+        ordering = ["-year", "employee"]
+        indexes = [models.Index(fields=["year", "employee"], name="jp_credit_year_employee")]
+        constraints = [models.CheckConstraint(condition=models.Q(jp__gte=1), name="jp_credit_positive")]
+
+    def __str__(self):
+        return f"{self.employee_id} {self.year}: {self.jp} JP"

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from employees.roles import employee_of, is_hr, led_units
 from gaps.models import TrainingNeed
@@ -99,3 +100,20 @@ def classes_in_calendar_of(user):
             ],
         )
     return classes.filter(scope).distinct()
+
+
+def jp_total(employee, year: int) -> int:
+    return employee.jp_credits.filter(year=year).aggregate(total=Coalesce(Sum("jp"), 0))["total"]
+
+
+def employees_below_jp(employees, *, year: int, right: int, unit=None):
+    """Active employees (of a scoped queryset) with fewer JP than their yearly right."""
+    if unit is not None:
+        employees = employees.in_unit_subtree(unit)
+    return (
+        employees.active()
+        .annotate(jp=Coalesce(Sum("jp_credits__jp", filter=Q(jp_credits__year=year)), 0))
+        .filter(jp__lt=right)
+        .annotate(short=Value(right) - F("jp"))
+        .order_by("unit__name", "name")
+    )

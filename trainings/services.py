@@ -17,6 +17,7 @@ from .models import (
     CalendarFeed,
     ClassDay,
     Holiday,
+    JpCredit,
     Nomination,
     NominationChange,
     NominationStatus,
@@ -242,3 +243,54 @@ def calendar_feed_for(user) -> CalendarFeed:
     """The user's private subscription token, made on first use."""
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed
+
+
+JP_RIGHT_PER_YEAR = 20  # PP 11/2017 as amended: at least 20 JP of development a year
+MSG_NOT_APPROVED = _("%(name)s belum disetujui mengikuti kelas ini, jadi belum dapat dinyatakan lulus.")
+
+
+@transaction.atomic
+def nomination_finish(*, nomination: Nomination, completed: bool, user, note: str = "") -> Nomination:
+    """HR closes a participant's class: completed credits the programme's JP for the class's
+    year (once) and marks the training need trained; not completed returns them to the pool."""
+    locked = (
+        Nomination.objects.select_for_update()
+        .select_related("training_class__programme", "employee")
+        .get(pk=nomination.pk)
+    )
+    finished = (NominationStatus.COMPLETED, NominationStatus.NOT_COMPLETED)
+    if locked.status not in (NominationStatus.APPROVED, NominationStatus.ATTENDED, *finished):
+        raise ValidationError(MSG_NOT_APPROVED % {"name": locked.employee.name})
+    new = NominationStatus.COMPLETED if completed else NominationStatus.NOT_COMPLETED
+    if locked.status == new:
+        return locked  # done already: finishing twice changes nothing
+    old = locked.status
+    locked.status = new
+    locked.save(update_fields=["status", "updated_at"])
+    _record(locked, old, new, user, note)
+    programme = locked.training_class.programme
+    if completed:
+        JpCredit.objects.get_or_create(
+            nomination=locked,
+            defaults={
+                "employee": locked.employee,
+                "year": locked.training_class.start_date.year,
+                "jp": programme.total_jp,
+                "description": f"{programme.name} – {locked.training_class.name}",
+            },
+        )
+        training_need_move(
+            employee=locked.employee,
+            competency=programme.competency,
+            status=TrainingNeed.Status.TRAINED,
+            user=user,
+        )
+    else:
+        JpCredit.objects.filter(nomination=locked).delete()
+        training_need_move(
+            employee=locked.employee,
+            competency=programme.competency,
+            status=TrainingNeed.Status.IDENTIFIED,
+            user=user,
+        )
+    return locked

@@ -4,6 +4,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from employees.access import employee_required, hr_or_leader_required, hr_required
+from employees.importing.writer import write_csv
 from employees.models import Employee
-from employees.roles import is_hr
+from employees.roles import employee_of, is_hr
+from employees.selectors import employees_visible_to, units_visible_to
 
 from . import ical, selectors, services
 from .forms import DecisionForm, TrainingClassForm
@@ -176,13 +179,16 @@ def approvals_decide(request):
 @employee_required
 def my_classes(request):
     nominations = list(selectors.my_nominations(request.user))
+    today = timezone.localdate()
     return render(
         request,
         "trainings/my_classes.html",
         {
             "nominations": nominations,
-            "today": timezone.localdate(),
+            "today": today,
             "feed_url": _feed_url(request),
+            "jp": selectors.jp_total(employee_of(request.user), today.year),
+            "jp_right": services.JP_RIGHT_PER_YEAR,
         },
     )
 
@@ -205,3 +211,67 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@hr_required
+@require_POST
+def nomination_finish(request, pk):
+    nomination = get_object_or_404(Nomination.objects.select_related("employee"), pk=pk)
+    completed = request.POST.get("completed") == "1"
+    try:
+        services.nomination_finish(nomination=nomination, completed=completed, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {
+                "name": nomination.employee.name,
+                "status": _("lulus, JP dikreditkan")
+                if completed
+                else _("tidak lulus, kembali ke daftar kebutuhan"),
+            },
+        )
+    return redirect("class_detail", pk=nomination.training_class_id)
+
+
+@hr_required
+def jp_report(request):
+    year = _int(request.GET.get("year")) or timezone.localdate().year
+    units = units_visible_to(request.user).order_by("path")
+    unit = units.filter(pk=_int(request.GET.get("unit")) or 0).first()
+    below = selectors.employees_below_jp(
+        employees_visible_to(request.user), year=year, right=services.JP_RIGHT_PER_YEAR, unit=unit
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="jp-kurang-{year}.csv"'
+        write_csv(
+            response,
+            ["nip", "nama", "unit_kode", "jp", "kurang"],
+            ([e.nip, e.name, e.unit.code, e.jp, services.JP_RIGHT_PER_YEAR - e.jp] for e in below.iterator()),
+        )
+        return response
+    page = Paginator(below, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "trainings/jp_report.html",
+        {
+            "year": year,
+            "units": units,
+            "unit": unit,
+            "page": page,
+            "right": services.JP_RIGHT_PER_YEAR,
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
