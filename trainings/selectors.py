@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from employees.roles import employee_of, is_hr, led_units
 from gaps.models import TrainingNeed
+from gaps.selectors import latest_year
 
 from .models import ClassDay, Nomination, NominationStatus, TrainingClass
 
@@ -41,9 +42,11 @@ def class_detail(pk: int):
 
 
 def nomination_pool(training_class: TrainingClass):
-    """Training needs for the class's competency that can still be nominated, prioritised."""
+    """The latest year's training needs for the class's competency that can still be
+    nominated, prioritised (an older year's need is superseded by the newer assessment)."""
     return (
         TrainingNeed.objects.filter(
+            year=latest_year(),
             competency=training_class.programme.competency,
             status=TrainingNeed.Status.IDENTIFIED,
             excluded=False,
