@@ -2,12 +2,11 @@
 
 import datetime
 
-from django.db.models import Count, F, Prefetch, Q, Sum, Value
+from django.db.models import Count, F, Max, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from employees.roles import employee_of, is_hr, led_units
 from gaps.models import TrainingNeed
-from gaps.selectors import latest_year
 
 from .models import ClassDay, Nomination, NominationStatus, TrainingClass
 
@@ -44,10 +43,12 @@ def class_detail(pk: int):
 def nomination_pool(training_class: TrainingClass):
     """The latest year's training needs for the class's competency that can still be
     nominated, prioritised (an older year's need is superseded by the newer assessment)."""
+    competency = training_class.programme.competency
+    latest = TrainingNeed.objects.filter(competency=competency).aggregate(latest=Max("year"))["latest"]
     return (
         TrainingNeed.objects.filter(
-            year=latest_year(),
-            competency=training_class.programme.competency,
+            year=latest,
+            competency=competency,
             status=TrainingNeed.Status.IDENTIFIED,
             excluded=False,
             employee__is_active=True,
