@@ -262,3 +262,41 @@ class JpCredit(models.Model):
 
     def __str__(self):
         return f"{self.employee_id} {self.year}: {self.jp} JP"
+
+
+class CalendarPublication(models.Model):
+    """HR published a year's diklat calendar to the unit leaders."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publikasi kalender")
+        verbose_name_plural = pgettext_lazy("plural", "publikasi kalender")
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return f"{self.year} ({self.published_at:%Y-%m-%d %H:%M})"
+
+
+class PublicationEmail(models.Model):
+    """One leader's e-mail for one publication: sent at most once (sent_at is set right after
+    the send, and a retry skips the rows that have it)."""
+
+    publication = models.ForeignKey(CalendarPublication, on_delete=models.CASCADE, related_name="emails")
+    leader = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail publikasi")
+        verbose_name_plural = pgettext_lazy("plural", "e-mail publikasi")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "leader"], name="publication_email_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.publication_id} → {self.leader_id}"

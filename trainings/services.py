@@ -15,12 +15,14 @@ from gaps.services import training_need_move
 
 from .models import (
     CalendarFeed,
+    CalendarPublication,
     ClassDay,
     Holiday,
     JpCredit,
     Nomination,
     NominationChange,
     NominationStatus,
+    PublicationEmail,
     TrainingClass,
 )
 
@@ -294,3 +296,18 @@ def nomination_finish(*, nomination: Nomination, completed: bool, user, note: st
             user=user,
         )
     return locked
+
+
+@transaction.atomic
+def calendar_publish(*, year: int, user) -> CalendarPublication:
+    """Publish the year's calendar: every unit leader with an e-mail gets one message with the
+    classes and their own unit's nominees, sent by Celery after this commits."""
+    from .tasks import send_publication_emails
+
+    publication = CalendarPublication.objects.create(year=year, published_by=user)
+    leaders = Employee.objects.filter(led_units__isnull=False, is_active=True).exclude(email="").distinct()
+    PublicationEmail.objects.bulk_create(
+        [PublicationEmail(publication=publication, leader=leader) for leader in leaders]
+    )
+    transaction.on_commit(lambda: send_publication_emails.delay(publication_id=publication.pk))
+    return publication

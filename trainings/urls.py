@@ -12,6 +12,7 @@ urlpatterns = [
     path("diklat/saya/", views.my_classes, name="my_classes"),
     path("diklat/nominasi/<int:pk>/selesai/", views.nomination_finish, name="nomination_finish"),
     path("diklat/jp/", views.jp_report, name="jp_report"),
+    path("diklat/terbitkan/", views.calendar_publish, name="calendar_publish"),
     path("diklat/kelas/<int:pk>/kalender.ics", views.class_ics, name="class_ics"),
     path("diklat/langganan/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

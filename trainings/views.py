@@ -275,3 +275,16 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@hr_required
+@require_POST
+def calendar_publish(request):
+    year = _int(request.POST.get("year")) or timezone.localdate().year
+    publication = services.calendar_publish(year=year, user=request.user)
+    messages.success(
+        request,
+        _("Kalender %(year)s diterbitkan; e-mail dikirim ke %(count)s pimpinan unit.")
+        % {"year": year, "count": publication.emails.count()},
+    )
+    return redirect(f"{reverse('training_calendar')}?bulan={year}-01")
