@@ -27,7 +27,7 @@ def send_publication_emails(*, publication_id: int) -> int:
     for row_id in pending.values_list("pk", flat=True):
         with transaction.atomic():
             row = (
-                PublicationEmail.objects.select_for_update(skip_locked=True)
+                PublicationEmail.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("publication", "leader__user")
                 .filter(pk=row_id, sent_at__isnull=True)
                 .first()
