@@ -228,3 +228,62 @@ def test_andi_sees_his_own_competency_profile_and_not_the_dashboard(new_page):
     expect(page.get_by_text("Peka memahami dan menerima kemajemukan")).to_be_visible()  # his level 1
     response = page.goto("/gap/")
     assert response is not None and response.status == 403
+
+
+def test_hr_schedules_a_class_leader_approves_andi_and_andi_finds_his_forum(new_page):
+    import datetime
+
+    from django.utils import timezone
+
+    from trainings.models import Holiday
+
+    today = timezone.localdate()
+    start = today + datetime.timedelta(days=7 - today.weekday())  # next Monday, always ahead
+    while Holiday.objects.filter(date=start).exists():
+        start += datetime.timedelta(days=7)
+    class_name = "Angkatan Uji Peramban"
+    forum_url = "https://zoom.us/j/9876543210"
+
+    hr = new_page()
+    log_in(hr, HR_STAFF.nip)
+    hr.get_by_role("button", name="Diklat", exact=True).click()  # HR's "Diklat" menu
+    hr.get_by_role("link", name="Kalender diklat", exact=True).click()
+    expect(hr.get_by_role("heading", level=1)).to_have_text("Kalender diklat")
+    hr.get_by_role("link", name="Jadwalkan kelas", exact=True).click()
+    expect(hr.get_by_role("heading", level=1)).to_have_text("Jadwalkan kelas diklat")
+    hr.get_by_label("Program").select_option(label="Sosio Kultural – Perekat Bangsa")
+    hr.get_by_label("Nama angkatan").fill(class_name)
+    hr.get_by_label("Tanggal mulai").fill(start.isoformat())
+    hr.get_by_label("Kapasitas").fill("25")
+    hr.get_by_label("Forum mulai (WIB)").fill("09:00")
+    hr.get_by_label("Forum selesai (WIB)").fill("11:30")
+    hr.get_by_label("Tautan forum hari 1").fill(forum_url)
+    hr.get_by_role("button", name="Simpan jadwal").click()
+
+    hr.wait_for_url(re.compile(r"/diklat/kelas/\d+/$"))
+    expect(hr.get_by_role("heading", level=1)).to_have_text(class_name)
+    expect(hr.get_by_role("link", name=forum_url)).to_be_visible()
+    hr.get_by_label(ANDI.name, exact=True).check()
+    hr.get_by_role("button", name="Nominasikan yang dipilih").click()
+    expect(hr.get_by_text("1 pegawai dinominasikan; menunggu persetujuan pimpinan.")).to_be_visible()
+    expect(hr.get_by_role("row").filter(has_text=ANDI.nip)).to_contain_text("Dinominasikan")
+
+    leader = new_page()
+    log_in(leader, LEADER_A.nip)
+    leader.get_by_role("link", name="Persetujuan diklat", exact=True).click()
+    expect(leader.get_by_role("heading", level=1)).to_have_text("Persetujuan diklat")
+    expect(leader.get_by_role("row").filter(has_text=ANDI.name)).to_contain_text(class_name)
+    leader.get_by_label(ANDI.name, exact=True).check()
+    leader.get_by_role("button", name="Setujui yang dipilih").click()
+    expect(leader.get_by_text("1 nominasi disetujui.")).to_be_visible()
+    expect(leader.get_by_text("Tidak ada nominasi yang menunggu keputusan Anda.")).to_be_visible()
+
+    andi = new_page()
+    log_in(andi, ANDI.nip)
+    andi.get_by_role("link", name="Diklat saya", exact=True).first.click()
+    expect(andi.get_by_role("heading", level=1)).to_have_text("Diklat saya")
+    card = andi.locator(".card").filter(has_text=class_name)
+    expect(card).to_contain_text("Disetujui pimpinan")
+    forum = card.get_by_role("link", name="Buka forum")
+    expect(forum).to_have_count(1)  # only day 1 has a link yet
+    expect(forum).to_have_attribute("href", forum_url)

@@ -65,7 +65,7 @@ def nominations_pending_for(user):
         "employee__unit", "employee__position", "training_class", "need"
     )
     if is_hr(user):
-        return pending
+        return pending.exclude(employee__user=user)  # nobody decides their own nomination
     scope = Q(pk__in=[])
     for unit in led_units(user):
         scope |= Q(employee__unit__path__startswith=unit.path)

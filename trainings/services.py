@@ -206,7 +206,9 @@ def unit_share_warnings(*, training_class: TrainingClass) -> list[str]:
 
 
 def may_decide(user, employee: Employee) -> bool:
-    """HR, or a leader of the employee's unit or of any unit above it."""
+    """HR, or a leader of the employee's unit or of any unit above it; never for oneself."""
+    if employee.user_id is not None and employee.user_id == user.pk:
+        return False
     if is_hr(user):
         return True
     return any(employee.unit.path.startswith(unit.path) for unit in led_units(user))

@@ -28,9 +28,11 @@ POOL_SHOWN = 100
 def _month(request) -> datetime.date:
     try:
         year, month = (int(part) for part in request.GET.get("bulan", "").split("-"))
-        return datetime.date(year, month, 1)
+        if 2000 <= year <= 2100:  # the calendar's neighbouring months must exist too
+            return datetime.date(year, month, 1)
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        pass
+    return timezone.localdate().replace(day=1)
 
 
 def _feed_url(request):
@@ -118,7 +120,7 @@ def class_detail(request, pk):
 @require_POST
 def class_nominate(request, pk):
     training_class = get_object_or_404(TrainingClass, pk=pk)
-    ids = [int(v) for v in request.POST.getlist("employee") if v.isdigit()]
+    ids = _ids(request.POST.getlist("employee"))
     employees = list(Employee.objects.filter(pk__in=ids, is_active=True).select_related("unit"))
     if not employees:
         messages.error(request, _("Pilih minimal satu pegawai dari daftar kebutuhan diklat."))
@@ -153,7 +155,7 @@ def approvals(request):
 @require_POST
 def approvals_decide(request):
     form = DecisionForm(request.POST)
-    ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
+    ids = _ids(request.POST.getlist("nomination"))
     if not form.is_valid() or not ids:
         messages.error(request, _("Pilih nominasi dan keputusannya."))
         return redirect("approvals")
@@ -268,6 +270,10 @@ def jp_report(request):
             "query_string": query.urlencode(),
         },
     )
+
+
+def _ids(values) -> list[int]:
+    return [number for number in map(_int, values) if number is not None]
 
 
 def _int(value):
