@@ -36,8 +36,17 @@ class EmployeeAdmin(admin.ModelAdmin):
 class ImportRunAdmin(admin.ModelAdmin):
     """The import history, read-only: imports are made on the Impor data page or the command line."""
 
-    list_display = ["created_at", "kind", "year", "original_name", "status", "created", "updated", "unchanged",
-                    "error_count"]
+    list_display = [
+        "created_at",
+        "kind",
+        "year",
+        "original_name",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "error_count",
+    ]
     list_filter = ["kind", "status", "year"]
     search_fields = ["original_name", "checksum"]
     exclude = ["issues"]

@@ -57,6 +57,15 @@ def unit_tree_with_counts(units: QuerySet[OrgUnit]) -> list[OrgUnit]:
     return rows
 
 
+def unit_choices(units: QuerySet[OrgUnit]) -> list[OrgUnit]:
+    """Units in tree order, each with a `tree_label` indented by depth, for a filter list."""
+    rows = list(units.order_by("path").only("pk", "name", "depth", "path"))
+    top = min((u.depth for u in rows), default=0)
+    for unit in rows:
+        unit.tree_label = f"{'— ' * (unit.depth - top)}{unit.name}"
+    return rows
+
+
 def unit_ancestors(unit: OrgUnit) -> list[OrgUnit]:
     """The unit's ancestors from the root down, including the unit itself, in one query."""
     by_id = OrgUnit.objects.in_bulk(unit.ancestor_ids)

@@ -37,5 +37,6 @@ def send_password_reset_email(
     EmailMultiAlternatives(subject, body, None, [user.email]).send()
     return True
 
+
 # The import tasks live beside the import code; importing them here registers them with Celery.
 from .importing.tasks import check_import, write_import  # noqa: E402, F401

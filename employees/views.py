@@ -16,6 +16,7 @@ from .selectors import (
     employee_search,
     employees_visible_to,
     unit_ancestors,
+    unit_choices,
     unit_tree_with_counts,
     units_visible_to,
 )
@@ -80,7 +81,12 @@ def employee_list(request):
     return render(
         request,
         "employees/employee_list.html",
-        {"form": form, "page": page, "query_string": query_string.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string.urlencode(),
+            "units": unit_choices(units_visible_to(request.user)),
+        },
     )
 
 

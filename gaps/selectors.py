@@ -17,11 +17,12 @@ GAP_SIZES = (0, 1, 2, 3, 4)
 
 
 def available_years() -> list[int]:
-    return sorted(set(JobPersonMatch.objects.values_list("year", flat=True).distinct()), reverse=True)
+    """Years with computed gaps, newest first (read from the small per-unit statistics)."""
+    return list(UnitCompetencyStat.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def latest_year() -> int | None:
-    return JobPersonMatch.objects.aggregate(latest=Max("year"))["latest"]
+    return UnitCompetencyStat.objects.aggregate(latest=Max("year"))["latest"]
 
 
 @dataclass
@@ -101,9 +102,11 @@ def perekat_bangsa_distribution(*, year: int, unit: OrgUnit) -> Tally:
     return tally
 
 
-def perekat_bangsa_trend(*, unit: OrgUnit) -> tuple[list[int], list[tuple[OrgUnit, list[float | None]]]]:
+def perekat_bangsa_trend(
+    *, unit: OrgUnit, years: list[int]
+) -> tuple[list[int], list[tuple[OrgUnit, list[float | None]]]]:
     """Share meeting the Perekat Bangsa standard per year, for `unit`'s subtree and each child."""
-    years = available_years()[::-1]
+    years = sorted(years)
     if len(years) < 2:
         return years, []
     children = {c.pk: c for c in OrgUnit.objects.filter(parent=unit).order_by("name")}

@@ -17,7 +17,7 @@ from employees.access import hr_or_leader_required, hr_required
 from employees.importing.writer import escape_cell, write_xlsx
 from employees.models import Employee, OrgUnit
 from employees.roles import is_hr, led_units
-from employees.selectors import employees_visible_to, unit_ancestors, units_visible_to
+from employees.selectors import employees_visible_to, unit_ancestors, unit_choices, units_visible_to
 
 from . import selectors, services
 from .forms import GapListFilterForm, NeedAddForm, NeedExcludeForm
@@ -26,8 +26,7 @@ from .models import TrainingNeed
 ROWS_PER_PAGE = 25
 
 
-def _year(request) -> int | None:
-    years = selectors.available_years()
+def _year(request, years: list[int]) -> int | None:
     try:
         wanted = int(request.GET.get("year", ""))
     except ValueError:
@@ -51,12 +50,13 @@ def _dashboard_unit(request) -> tuple[OrgUnit | None, list[OrgUnit]]:
 
 @hr_or_leader_required
 def dashboard(request):
-    year = _year(request)
+    years = selectors.available_years()
+    year = _year(request, years)
     unit, roots = _dashboard_unit(request)
-    context = {"year": year, "years": selectors.available_years(), "unit": unit, "roots": roots}
+    context = {"year": year, "years": years, "unit": unit, "roots": roots}
     if year is not None and unit is not None:
         competency_list = list(competencies())
-        trend_years, trend_lines = selectors.perekat_bangsa_trend(unit=unit)
+        trend_years, trend_lines = selectors.perekat_bangsa_trend(unit=unit, years=years)
         top = {r.pk for r in roots}
         path = unit_ancestors(unit)
         if not is_hr(request.user):  # a leader's breadcrumb starts at the unit they lead
@@ -76,7 +76,8 @@ def dashboard(request):
 
 @hr_or_leader_required
 def gap_list(request):
-    year = _year(request)
+    years = selectors.available_years()
+    year = _year(request, years)
     if year is None:
         return render(request, "gaps/gap_list.html", {"year": None})
     units = units_visible_to(request.user).order_by("path")
@@ -105,10 +106,11 @@ def gap_list(request):
         "gaps/gap_list.html",
         {
             "year": year,
-            "years": selectors.available_years(),
+            "years": years,
             "form": form,
             "page": page,
             "query_string": query.urlencode(),
+            "units": unit_choices(units),
         },
     )
 
@@ -148,7 +150,8 @@ def competency_profile(request, nip):
 
 @hr_required
 def training_needs(request):
-    year = _year(request)
+    years = selectors.available_years()
+    year = _year(request, years)
     needs = selectors.training_needs_pool(year=year) if year else TrainingNeed.objects.none()
     page = Paginator(needs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -156,7 +159,7 @@ def training_needs(request):
         "gaps/training_needs.html",
         {
             "year": year,
-            "years": selectors.available_years(),
+            "years": years,
             "page": page,
             "add_form": NeedAddForm(),
             "query_string": f"year={year}" if year else "",
@@ -191,7 +194,7 @@ def training_need_include(request, pk):
 @hr_required
 @require_POST
 def training_need_add(request):
-    year = _year(request) or int(request.POST.get("year", 0) or 0)
+    year = _year(request, selectors.available_years())
     form = NeedAddForm(request.POST)
     if not year:
         messages.error(request, _("Belum ada tahun hasil asesmen untuk daftar kebutuhan diklat."))

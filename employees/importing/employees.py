@@ -147,9 +147,9 @@ class EmployeeImporter:
             if item["leads"]:
                 OrgUnit.objects.filter(pk=item["unit_id"]).update(leader_id=by_nip[item["nip"]])
         # A leader who moved to another unit no longer leads the old one (nor sees its people).
-        OrgUnit.objects.filter(leader__nip__in=[p["nip"] for p in plan]).exclude(
-            leader__unit=F("pk")
-        ).update(leader=None)
+        OrgUnit.objects.filter(leader__nip__in=[p["nip"] for p in plan]).exclude(leader__unit=F("pk")).update(
+            leader=None
+        )
         return counts
 
     @staticmethod

@@ -18,7 +18,7 @@ import pytest
 from assessments.models import PEREKAT_BANGSA
 from employees.tests.factories import EmployeeFactory, OrgUnitFactory, PositionFactory
 from gaps.models import UnitCompetencyStat
-from gaps.selectors import heatmap, perekat_bangsa_distribution, perekat_bangsa_trend
+from gaps.selectors import available_years, heatmap, perekat_bangsa_distribution, perekat_bangsa_trend
 from gaps.services import gaps_compute
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_perekat_bangsa_distribution_sizes(tree):
 
 
 def test_trend_needs_two_years(tree):
-    assert perekat_bangsa_trend(unit=tree.root) == ([2026], [])
+    assert perekat_bangsa_trend(unit=tree.root, years=available_years()) == ([2026], [])
 
 
 @pytest.fixture
@@ -145,14 +145,14 @@ def second_year(tree, assess):
 
 def test_trend_shares_meeting_the_standard_over_two_years(second_year):
     tree = second_year
-    years, lines = perekat_bangsa_trend(unit=tree.root)
+    years, lines = perekat_bangsa_trend(unit=tree.root, years=available_years())
     assert years == [2026, 2027]
     assert [(u.code, shares) for u, shares in lines] == [
         ("HROOT", [pytest.approx(3 / 6), pytest.approx(3 / 5)]),  # whole subtree
         ("HA", [pytest.approx(1 / 3), pytest.approx(1 / 2)]),  # a1, x1, x2 | a1, x1
         ("HB", [pytest.approx(1 / 2), pytest.approx(1 / 2)]),
     ]
-    years, lines = perekat_bangsa_trend(unit=tree.a)
+    years, lines = perekat_bangsa_trend(unit=tree.a, years=available_years())
     assert [(u.code, shares) for u, shares in lines] == [
         ("HA", [pytest.approx(1 / 3), pytest.approx(1 / 2)]),
         ("HA1", [pytest.approx(1 / 2), pytest.approx(0.0)]),  # x1, x2 | x1
@@ -162,5 +162,5 @@ def test_trend_shares_meeting_the_standard_over_two_years(second_year):
 def test_trend_leaves_out_a_child_without_any_result(second_year):
     tree = second_year
     OrgUnitFactory(code="HC", name="Direktorat C", parent=tree.root)
-    _, lines = perekat_bangsa_trend(unit=tree.root)
+    _, lines = perekat_bangsa_trend(unit=tree.root, years=available_years())
     assert [u.code for u, _ in lines] == ["HROOT", "HA", "HB"]
