@@ -45,13 +45,27 @@ class JpmCategory(models.Model):
 class CompetencyGap(models.Model):
     """Gap of one employee in one competency in one year, computed from the assessed level and
     the standard in force that year. Unit and position are those of the computation, so a past
-    year keeps its picture when people move."""
+    year keeps its picture when people move.
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="gaps")
+    This table and the two below are derived: rebuilt for a year from rows joined with the
+    tables they point to, in one transaction. Their foreign keys are therefore not checked by
+    the database (db_constraint=False), which would otherwise re-check 900,000 rows one by one
+    at every recomputation; Django still deletes them with the employee or unit. Single-column
+    indexes are left out too: the composite indexes below lead with the columns queries use."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="gaps", db_constraint=False, db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="gaps")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="gaps", db_constraint=False, db_index=False
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     standard = models.PositiveSmallIntegerField(_("standar"))
     assessed = models.PositiveSmallIntegerField(_("hasil"))
     gap = models.PositiveSmallIntegerField(_("gap"))
@@ -78,10 +92,16 @@ class JobPersonMatch(models.Model):
     """JPM of one employee in one year: Σ assessed ÷ Σ standard × 100 over the competencies
     assessed that year."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="jpms")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="jpms", db_constraint=False, db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     assessed_total = models.PositiveSmallIntegerField(_("jumlah hasil"))
     standard_total = models.PositiveSmallIntegerField(_("jumlah standar"))
     percent = models.DecimalField(_("JPM (%)"), max_digits=6, decimal_places=2)
@@ -142,8 +162,12 @@ class UnitCompetencyStat(models.Model):
     employee's gaps."""
 
     year = models.PositiveSmallIntegerField(_("tahun"))
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     assessed = models.PositiveIntegerField(_("dinilai"))
     below = models.PositiveIntegerField(_("di bawah standar"))
     gap_sum = models.PositiveIntegerField(_("jumlah gap"))

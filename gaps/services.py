@@ -17,29 +17,31 @@ from .models import CompetencyGap, JobPersonMatch, TrainingNeed, UnitCompetencyS
 # positive, else 0. Competencies not assessed that year have no result, hence no gap row.
 GAPS_SQL = """
 INSERT INTO gaps_competencygap (employee_id, year, competency_id, unit_id, position_id, standard, assessed, gap)
-SELECT employee_id, year, competency_id, unit_id, position_id, standard, level,
-       CASE WHEN standard > level THEN standard - level ELSE 0 END
-FROM (
-    SELECT r.employee_id, r.year, r.competency_id, r.level, who.unit_id, who.position_id,
-           COALESCE(
-               (SELECT ps.level FROM assessments_positionstandard ps
-                 WHERE ps.position_id = who.position_id AND ps.competency_id = r.competency_id
-                   AND ps.from_year <= r.year
-                 ORDER BY ps.from_year DESC LIMIT 1),
-               (SELECT d.level FROM assessments_defaultstandardlevel d
-                 WHERE d.jenis = p.jenis AND d.jenjang = p.jenjang)
-           ) AS standard
-    FROM assessments_assessmentresult r
-    JOIN (
-        -- the unit and position the year was first computed with, else the current ones
-        SELECT e.id AS employee_id, COALESCE(prev.unit_id, e.unit_id) AS unit_id,
-               COALESCE(prev.position_id, e.position_id) AS position_id
-        FROM employees_employee e LEFT JOIN gap_previous prev ON prev.employee_id = e.id
-    ) who ON who.employee_id = r.employee_id
-    JOIN employees_position p ON p.id = who.position_id
-    WHERE r.year = %s
-) AS in_force
-WHERE standard IS NOT NULL
+SELECT r.employee_id, r.year, r.competency_id, who.unit_id, who.position_id,
+       COALESCE(in_force.level, d.level), r.level,
+       CASE WHEN COALESCE(in_force.level, d.level) > r.level THEN COALESCE(in_force.level, d.level) - r.level
+            ELSE 0 END
+FROM assessments_assessmentresult r
+JOIN (
+    -- the unit and position the year was first computed with, else the current ones
+    SELECT e.id AS employee_id, COALESCE(prev.unit_id, e.unit_id) AS unit_id,
+           COALESCE(prev.position_id, e.position_id) AS position_id
+    FROM employees_employee e LEFT JOIN gap_previous prev ON prev.employee_id = e.id
+) who ON who.employee_id = r.employee_id
+JOIN employees_position p ON p.id = who.position_id
+LEFT JOIN (
+    -- per position and competency, the standard with the latest from_year not after the year
+    -- (positions × competencies: small, so it is built once and hash-joined)
+    SELECT ps.position_id, ps.competency_id, ps.level
+    FROM assessments_positionstandard ps
+    JOIN (SELECT position_id, competency_id, MAX(from_year) AS from_year
+          FROM assessments_positionstandard WHERE from_year <= %s
+          GROUP BY position_id, competency_id) latest
+      ON latest.position_id = ps.position_id AND latest.competency_id = ps.competency_id
+     AND latest.from_year = ps.from_year
+) in_force ON in_force.position_id = who.position_id AND in_force.competency_id = r.competency_id
+LEFT JOIN assessments_defaultstandardlevel d ON d.jenis = p.jenis AND d.jenjang = p.jenjang
+WHERE r.year = %s AND COALESCE(in_force.level, d.level) IS NOT NULL
 """
 
 JPM_SQL = """
@@ -84,14 +86,16 @@ def gaps_compute(*, year: int) -> dict[str, int]:
     JobPersonMatch.objects.filter(year=year).delete()
     UnitCompetencyStat.objects.filter(year=year).delete()
     with connection.cursor() as cursor:
-        cursor.execute(GAPS_SQL, [year])
+        cursor.execute(GAPS_SQL, [year, year])
+        gap_rows = cursor.rowcount
         cursor.execute("DROP TABLE gap_previous")
         cursor.execute(JPM_SQL, [perekat_bangsa.pk, year])
+        employee_rows = cursor.rowcount
         cursor.execute(STATS_SQL, [year])
     needs = training_needs_refresh(year=year, competency=perekat_bangsa)
     return {
-        "gaps": CompetencyGap.objects.filter(year=year).count(),
-        "employees": JobPersonMatch.objects.filter(year=year).count(),
+        "gaps": gap_rows,
+        "employees": employee_rows,
         **needs,
     }
 
