@@ -150,5 +150,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # In eager mode every task would log its success line into the demo's output.
-    "loggers": {"celery": {"level": env("CELERY_LOG_LEVEL", default="WARNING")}},
+    "loggers": {"celery": {"level": "WARNING"}},
 }
