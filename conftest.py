@@ -73,3 +73,19 @@ def login(client):
         return client
 
     return _login
+
+
+# The roles of the access matrices, in the order their expected-status rows list them.
+ROLES = ["hr", "leader_a", "leader_b", "participant", "facilitator", "anonymous"]
+
+
+def user_for(role: str, agency: Agency):
+    """The login behind a role of the `agency` fixture (None: anonymous)."""
+    return {
+        "hr": agency.hr.user,
+        "leader_a": agency.leader_a.user,
+        "leader_b": agency.leader_b.user,
+        "participant": agency.participant.user,
+        "facilitator": agency.facilitator_user,
+        "anonymous": None,
+    }[role]

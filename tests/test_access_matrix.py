@@ -4,9 +4,10 @@ object is simply not there (404: an id in a URL reveals nothing), and who must l
 import pytest
 from django.urls import reverse
 
+from conftest import ROLES, user_for
+
 pytestmark = pytest.mark.django_db
 
-ROLES = ["hr", "leader_a", "leader_b", "participant", "facilitator", "anonymous"]
 
 # page name -> expected status per role, in ROLES order
 MATRIX = {
@@ -28,17 +29,6 @@ def url_for(page, agency):
     if page == "detail_of_colleague_b":
         return reverse("employee_detail", args=[agency.colleague_b.nip])
     return reverse(page)
-
-
-def user_for(role, agency):
-    return {
-        "hr": agency.hr.user,
-        "leader_a": agency.leader_a.user,
-        "leader_b": agency.leader_b.user,
-        "participant": agency.participant.user,
-        "facilitator": agency.facilitator_user,
-        "anonymous": None,
-    }[role]
 
 
 @pytest.mark.parametrize("page", list(MATRIX))

@@ -11,13 +11,13 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AssessmentResult, Competency, Institution
+from conftest import ROLES, user_for
 from gaps.models import TrainingNeed
 from gaps.services import gaps_compute
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026
-ROLES = ["hr", "leader_a", "leader_b", "participant", "facilitator", "anonymous"]
 
 
 @pytest.fixture
@@ -88,17 +88,6 @@ MATRIX = {
     "need_exclude":        [302, 403, 403, 403, 403, 302],
     "need_include":        [302, 403, 403, 403, 403, 302],
 }  # fmt: skip
-
-
-def user_for(role, agency):
-    return {
-        "hr": agency.hr.user,
-        "leader_a": agency.leader_a.user,
-        "leader_b": agency.leader_b.user,
-        "participant": agency.participant.user,
-        "facilitator": agency.facilitator_user,
-        "anonymous": None,
-    }[role]
 
 
 def body_of(response) -> str:

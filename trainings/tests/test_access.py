@@ -6,13 +6,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from conftest import ROLES, user_for
 from employees.tests.factories import EmployeeFactory
 from trainings import services
 from trainings.models import Nomination, TrainingClass
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["hr", "leader_a", "leader_b", "participant", "facilitator", "anonymous"]
 
 # page -> expected status per role, in ROLES order
 GET_MATRIX = {
@@ -22,17 +22,6 @@ GET_MATRIX = {
     "approvals":         [200, 200, 200, 403, 403, 302],
     "my_classes":        [200, 200, 200, 200, 403, 302],
 }  # fmt: skip
-
-
-def user_for(role, agency):
-    return {
-        "hr": agency.hr.user,
-        "leader_a": agency.leader_a.user,
-        "leader_b": agency.leader_b.user,
-        "participant": agency.participant.user,
-        "facilitator": agency.facilitator_user,
-        "anonymous": None,
-    }[role]
 
 
 @pytest.fixture
