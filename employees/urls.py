@@ -11,7 +11,6 @@ urlpatterns = [
     path("pegawai/", views.employee_list, name="employee_list"),
     path("pegawai/<str:nip>/", views.employee_detail, name="employee_detail"),
     path("profil-saya/", views.my_profile, name="my_profile"),
-    path("fasilitator/", views.facilitator_home, name="facilitator_home"),
     path("impor/", import_views.import_list, name="import_list"),
     path("impor/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("impor/<int:pk>/kemajuan/", import_views.import_progress, name="import_progress"),

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from . import roles
 from .access import (
     employee_required,
-    facilitator_required,
     hr_or_leader_required,
     hr_required,
     leader_required,
@@ -111,8 +110,3 @@ def _render_employee(request, employee, *, is_own_profile):
         "is_own_profile": is_own_profile,
     }
     return render(request, "employees/employee_detail.html", context)
-
-
-@facilitator_required
-def facilitator_home(request):
-    return render(request, "employees/facilitator_home.html")

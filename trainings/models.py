@@ -300,3 +300,38 @@ class PublicationEmail(models.Model):
 
     def __str__(self):
         return f"{self.publication_id} → {self.leader_id}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Hadir")
+    LATE = "late", _("Terlambat")
+    ABSENT = "absent", _("Tidak hadir")
+
+
+class Attendance(models.Model):
+    """A participant's presence at one day's live forum, marked by the facilitator or checked
+    in by the participant through the forum link while the session is open."""
+
+    Status = AttendanceStatus
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attendance")
+    class_day = models.ForeignKey(ClassDay, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("kehadiran"), max_length=10, choices=AttendanceStatus.choices)
+    checked_in = models.BooleanField(_("presensi mandiri"), default=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("presensi forum")
+        verbose_name_plural = pgettext_lazy("plural", "presensi forum")
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "class_day"], name="attendance_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AttendanceStatus.values), name="attendance_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nomination_id} hari {self.class_day_id}: {self.status}"

@@ -121,3 +121,46 @@ def employees_below_jp(employees, *, year: int, right: int, unit=None):
         .annotate(short=Value(right) - F("jp"))
         .order_by("unit__name", "name")
     )
+
+
+def classes_facilitated_by(user):
+    return (
+        TrainingClass.objects.filter(Q(facilitators=user) | Q(days__facilitator=user))
+        .distinct()
+        .select_related("programme")
+        .prefetch_related(Prefetch("days", queryset=ClassDay.objects.order_by("day_number")))
+        .order_by("-start_date")
+    )
+
+
+def attendance_sheet(class_day: ClassDay):
+    """The day's participants (approved or further) with their attendance, if any."""
+    from .models import Attendance
+    from .services import ATTENDING
+
+    marks = {a.nomination_id: a for a in Attendance.objects.filter(class_day=class_day)}
+    nominations = (
+        class_day.training_class.nominations.filter(status__in=ATTENDING)
+        .select_related("employee__unit")
+        .order_by("employee__name")
+    )
+    return [(n, marks.get(n.pk)) for n in nominations]
+
+
+def attendance_summary(training_class: TrainingClass):
+    """Per day: how many present, late, absent, not yet marked."""
+    from .models import Attendance
+    from .services import ATTENDING
+
+    participants = training_class.nominations.filter(status__in=ATTENDING).count()
+    counts = {
+        (row["class_day_id"], row["status"]): row["n"]
+        for row in Attendance.objects.filter(class_day__training_class=training_class)
+        .values("class_day_id", "status")
+        .annotate(n=Count("pk"))
+    }
+    summary = []
+    for day in training_class.days.all():
+        present, late, absent = (counts.get((day.pk, s), 0) for s in ("present", "late", "absent"))
+        summary.append((day, present, late, absent, participants - present - late - absent))
+    return summary

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employee
@@ -14,6 +15,8 @@ from gaps.models import TrainingNeed
 from gaps.services import training_need_move
 
 from .models import (
+    Attendance,
+    AttendanceStatus,
     CalendarFeed,
     CalendarPublication,
     ClassDay,
@@ -313,3 +316,92 @@ def calendar_publish(*, year: int, user) -> CalendarPublication:
     )
     transaction.on_commit(lambda: send_publication_emails.delay(publication_id=publication.pk))
     return publication
+
+
+CHECK_IN_OPENS_BEFORE = datetime.timedelta(minutes=15)
+LATE_AFTER = datetime.timedelta(minutes=15)
+ATTENDING = (
+    NominationStatus.APPROVED,
+    NominationStatus.ATTENDED,
+    NominationStatus.COMPLETED,
+    NominationStatus.NOT_COMPLETED,
+)
+MSG_NOT_FACILITATOR = _("Hanya fasilitator kelas ini (atau bagian kepegawaian) yang mengisi presensi.")
+MSG_NOT_A_PARTICIPANT = _("%(name)s bukan peserta yang disetujui di kelas ini.")
+MSG_FORUM_CLOSED = _(
+    "Presensi mandiri hanya dapat dilakukan saat forum berlangsung (%(start)s–%(end)s WIB, %(date)s)."
+)
+
+
+def may_take_attendance(user, training_class: TrainingClass) -> bool:
+    if is_hr(user):
+        return True
+    return (
+        training_class.facilitators.filter(pk=user.pk).exists()
+        or training_class.days.filter(facilitator=user).exists()
+    )
+
+
+def _attend(
+    nomination: Nomination, class_day: ClassDay, status: str, user, *, checked_in: bool
+) -> Attendance:
+    attendance, _created = Attendance.objects.update_or_create(
+        nomination=nomination,
+        class_day=class_day,
+        defaults={"status": status, "marked_by": user, "checked_in": checked_in},
+    )
+    if status != AttendanceStatus.ABSENT and nomination.status == NominationStatus.APPROVED:
+        nomination.status = NominationStatus.ATTENDED
+        nomination.save(update_fields=["status", "updated_at"])
+        _record(nomination, NominationStatus.APPROVED, NominationStatus.ATTENDED, user)
+    return attendance
+
+
+@transaction.atomic
+def attendance_mark(*, class_day: ClassDay, marks: dict[int, str], user) -> int:
+    """The facilitator's sheet for one day: nomination id → present / late / absent."""
+    training_class = class_day.training_class
+    if not may_take_attendance(user, training_class):
+        raise PermissionDenied(MSG_NOT_FACILITATOR)
+    nominations = {n.pk: n for n in training_class.nominations.filter(pk__in=marks, status__in=ATTENDING)}
+    for nomination_id, status in marks.items():
+        if nomination_id in nominations and status in AttendanceStatus.values:
+            _attend(nominations[nomination_id], class_day, status, user, checked_in=False)
+    return len(nominations)
+
+
+@transaction.atomic
+def attendance_check_in(*, nomination: Nomination, user, now: datetime.datetime | None = None) -> Attendance:
+    """The participant checks in through the forum while today's session is open (from 15
+    minutes before it starts to its end; late after its first 15 minutes). Idempotent."""
+    nomination = Nomination.objects.select_related("employee", "training_class").get(pk=nomination.pk)
+    if nomination.employee.user_id != user.pk or nomination.status not in ATTENDING:
+        raise PermissionDenied(MSG_NOT_A_PARTICIPANT % {"name": nomination.employee.name})
+    now = timezone.localtime(now or timezone.now())
+    day = nomination.training_class.days.filter(date=now.date()).first()
+    if day is None:
+        first = nomination.training_class.days.order_by("day_number").first()
+        raise ValidationError(
+            MSG_FORUM_CLOSED
+            % {
+                "start": first.forum_start.strftime("%H:%M"),
+                "end": first.forum_end.strftime("%H:%M"),
+                "date": first.date.strftime("%d-%m-%Y"),
+            }
+        )
+    start = timezone.make_aware(datetime.datetime.combine(day.date, day.forum_start))
+    end = timezone.make_aware(datetime.datetime.combine(day.date, day.forum_end))
+    if not start - CHECK_IN_OPENS_BEFORE <= now <= end:
+        raise ValidationError(
+            MSG_FORUM_CLOSED
+            % {
+                "start": day.forum_start.strftime("%H:%M"),
+                "end": day.forum_end.strftime("%H:%M"),
+                "date": day.date.strftime("%d-%m-%Y"),
+            }
+        )
+    existing = Attendance.objects.filter(nomination=nomination, class_day=day).first()
+    if existing is not None and existing.status != AttendanceStatus.ABSENT:
+        return existing  # checked in already (or marked by the facilitator)
+    status = AttendanceStatus.LATE if now > start + LATE_AFTER else AttendanceStatus.PRESENT
+    return _attend(nomination, day, status, user, checked_in=True)

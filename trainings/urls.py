@@ -13,6 +13,9 @@ urlpatterns = [
     path("diklat/nominasi/<int:pk>/selesai/", views.nomination_finish, name="nomination_finish"),
     path("diklat/jp/", views.jp_report, name="jp_report"),
     path("diklat/terbitkan/", views.calendar_publish, name="calendar_publish"),
+    path("fasilitator/", views.facilitator_home, name="facilitator_home"),
+    path("diklat/kelas/<int:pk>/presensi/<int:day>/", views.attendance_sheet, name="attendance_sheet"),
+    path("diklat/nominasi/<int:pk>/hadir/", views.attendance_check_in, name="attendance_check_in"),
     path("diklat/kelas/<int:pk>/kalender.ics", views.class_ics, name="class_ics"),
     path("diklat/langganan/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

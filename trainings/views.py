@@ -3,7 +3,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from employees.access import employee_required, hr_or_leader_required, hr_required
+from employees.access import employee_required, facilitator_required, hr_or_leader_required, hr_required
 from employees.importing.writer import write_csv
 from employees.models import Employee
 from employees.roles import employee_of, is_hr
@@ -20,7 +20,7 @@ from employees.selectors import employees_visible_to, units_visible_to
 
 from . import ical, selectors, services
 from .forms import DecisionForm, TrainingClassForm
-from .models import CalendarFeed, Nomination, TrainingClass
+from .models import AttendanceStatus, CalendarFeed, ClassDay, Nomination, TrainingClass
 
 POOL_SHOWN = 100
 
@@ -294,3 +294,58 @@ def calendar_publish(request):
         % {"year": year, "count": publication.emails.count()},
     )
     return redirect(f"{reverse('training_calendar')}?bulan={year}-01")
+
+
+@facilitator_required
+def facilitator_home(request):
+    return render(
+        request,
+        "trainings/facilitator_home.html",
+        {"classes": selectors.classes_facilitated_by(request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def attendance_sheet(request, pk, day):
+    class_day = get_object_or_404(
+        ClassDay.objects.select_related("training_class__programme"), training_class_id=pk, day_number=day
+    )
+    if not services.may_take_attendance(request.user, class_day.training_class):
+        raise PermissionDenied
+    if request.method == "POST":
+        marks = {
+            number: request.POST.get(f"status-{number}", "")
+            for number in _ids(request.POST.getlist("nomination"))
+        }
+        saved = services.attendance_mark(class_day=class_day, marks=marks, user=request.user)
+        messages.success(
+            request,
+            _("Presensi hari %(day)s tersimpan untuk %(count)s peserta.") % {"day": day, "count": saved},
+        )
+        return redirect("attendance_sheet", pk=pk, day=day)
+    return render(
+        request,
+        "trainings/attendance_sheet.html",
+        {
+            "class_day": class_day,
+            "training_class": class_day.training_class,
+            "rows": selectors.attendance_sheet(class_day),
+            "summary": selectors.attendance_summary(class_day.training_class),
+            "statuses": AttendanceStatus.choices,
+        },
+    )
+
+
+@employee_required
+@require_POST
+def attendance_check_in(request, pk):
+    nomination = get_object_or_404(selectors.my_nominations(request.user), pk=pk)
+    try:
+        attendance = services.attendance_check_in(nomination=nomination, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Presensi tercatat: %(status)s.") % {"status": attendance.get_status_display()}
+        )
+    return redirect("my_classes")
