@@ -76,6 +76,10 @@ def gaps_compute(*, year: int) -> dict[str, int]:
     then bring the training-needs pool up to date. Safe to run again: same input, same rows."""
     perekat_bangsa = Competency.objects.get(code=PEREKAT_BANGSA)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two recomputations of one year (two imports committing at once) take turns: the
+            # second waits, then rebuilds from what the first committed. SQLite has one writer.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"gaps:{year}"])
         cursor.execute("DROP TABLE IF EXISTS gap_previous")
         cursor.execute(
             "CREATE TEMPORARY TABLE gap_previous AS SELECT DISTINCT employee_id, unit_id, position_id "
