@@ -335,3 +335,18 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.nomination_id} hari {self.class_day_id}: {self.status}"
+
+
+class ApprovalReminder(models.Model):
+    """A leader was reminded on this day of nominations awaiting their decision (at most once a day)."""
+
+    leader = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField(_("tanggal"))
+
+    class Meta:
+        verbose_name = _("pengingat persetujuan")
+        verbose_name_plural = pgettext_lazy("plural", "pengingat persetujuan")
+        constraints = [models.UniqueConstraint(fields=["leader", "sent_on"], name="approval_reminder_daily")]
+
+    def __str__(self):
+        return f"{self.leader_id} {self.sent_on}"

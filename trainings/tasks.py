@@ -53,3 +53,49 @@ def _send(row: PublicationEmail) -> None:
     body = render_to_string("trainings/email/calendar_published.txt", context)
     subject = f"Kalender diklat {year}: Sosio Kultural – Perekat Bangsa"
     EmailMessage(subject, body, None, [row.leader.email]).send()
+
+
+REMIND_DAYS_BEFORE = 7
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def remind_pending_approvals() -> int:
+    """Daily (Celery beat): each unit leader with nominations still awaiting their decision for
+    a class starting within a week gets one reminder e-mail a day. Run twice, sends nothing new."""
+    from employees.models import OrgUnit
+
+    from .models import ApprovalReminder
+
+    today = timezone.localdate()
+    pending = list(
+        Nomination.objects.filter(
+            status="nominated",
+            training_class__start_date__gte=today,
+            training_class__start_date__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
+        ).select_related("employee__unit", "training_class")
+    )
+    ancestor_ids = {pk for n in pending for pk in n.employee.unit.ancestor_ids}
+    led = {
+        u.pk: u
+        for u in OrgUnit.objects.filter(pk__in=ancestor_ids, leader__isnull=False).select_related("leader")
+    }
+    by_leader: dict[int, tuple] = {}
+    for nomination in pending:
+        # the nearest leader above the employee (their own unit's, else the next one up)
+        nearest = next((led[pk] for pk in reversed(nomination.employee.unit.ancestor_ids) if pk in led), None)
+        if nearest is None or not nearest.leader.email or nearest.leader.pk == nomination.employee_id:
+            continue
+        by_leader.setdefault(nearest.leader.pk, (nearest.leader, []))[1].append(nomination)
+    sent = 0
+    for leader, nominations in by_leader.values():
+        _reminder, created = ApprovalReminder.objects.get_or_create(leader=leader, sent_on=today)
+        if not created:
+            continue
+        body = render_to_string(
+            "trainings/email/approval_reminder.txt", {"leader": leader, "nominations": nominations}
+        )
+        EmailMessage(
+            "Pengingat: persetujuan diklat menunggu keputusan Anda", body, None, [leader.email]
+        ).send()
+        sent += 1
+    return sent

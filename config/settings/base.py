@@ -5,6 +5,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -141,6 +142,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task, so Redis never hands a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (run `celery -A config.celery_app beat`): the daily reminder of pending approvals.
+CELERY_BEAT_SCHEDULE = {
+    "remind-pending-approvals": {
+        "task": "trainings.tasks.remind_pending_approvals",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
