@@ -10,6 +10,8 @@ from gaps.models import TrainingNeed
 
 from .models import ClassDay, Nomination, NominationStatus, TrainingClass
 
+ATTENDED_DAYS = Count("attendance", filter=Q(attendance__status__in=["present", "late"]), distinct=True)
+
 
 def classes_between(start: datetime.date, end: datetime.date):
     """Classes overlapping [start, end], with their seat counts."""
@@ -30,9 +32,9 @@ def class_detail(pk: int):
             Prefetch("days", queryset=ClassDay.objects.select_related("facilitator")),
             Prefetch(
                 "nominations",
-                queryset=Nomination.objects.select_related(
-                    "employee__unit", "employee__position", "need"
-                ).order_by("employee__name"),
+                queryset=Nomination.objects.select_related("employee__unit", "employee__position", "need")
+                .annotate(days_attended=ATTENDED_DAYS)
+                .order_by("employee__name"),
             ),
             "facilitators",
         )
@@ -72,12 +74,30 @@ def nominations_pending_for(user):
     return pending.filter(scope).exclude(employee__user=user)
 
 
+def approval_status(year: int):
+    """Per class and per unit of the year: how many nominations stand at each status."""
+    nominations = Nomination.objects.filter(training_class__start_date__year=year)
+    columns = {status: Count("pk", filter=Q(status=status)) for status in NominationStatus.values}
+    per_class = (
+        nominations.values("training_class_id", "training_class__name", "training_class__start_date")
+        .annotate(**columns)
+        .order_by("training_class__start_date", "training_class__name")
+    )
+    per_unit = (
+        nominations.values("employee__unit_id", "employee__unit__name")
+        .annotate(**columns)
+        .order_by("employee__unit__name")
+    )
+    return list(per_class), list(per_unit)
+
+
 def my_nominations(user):
     employee = employee_of(user)
     if employee is None:
         return Nomination.objects.none()
     return (
         Nomination.objects.filter(employee=employee)
+        .annotate(days_attended=ATTENDED_DAYS)
         .select_related("training_class__programme")
         .prefetch_related(Prefetch("training_class__days", queryset=ClassDay.objects.order_by("day_number")))
         .order_by("-training_class__start_date")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("diklat/kelas/<int:pk>/", views.class_detail, name="class_detail"),
     path("diklat/kelas/<int:pk>/nominasi/", views.class_nominate, name="class_nominate"),
     path("diklat/persetujuan/", views.approvals, name="approvals"),
+    path("diklat/status/", views.approval_status, name="approval_status"),
     path("diklat/persetujuan/putuskan/", views.approvals_decide, name="approvals_decide"),
     path("diklat/saya/", views.my_classes, name="my_classes"),
     path("diklat/nominasi/<int:pk>/selesai/", views.nomination_finish, name="nomination_finish"),

@@ -20,7 +20,7 @@ from employees.selectors import employees_visible_to, units_visible_to
 
 from . import ical, selectors, services
 from .forms import DecisionForm, TrainingClassForm
-from .models import AttendanceStatus, CalendarFeed, ClassDay, Nomination, TrainingClass
+from .models import AttendanceStatus, CalendarFeed, ClassDay, Nomination, NominationStatus, TrainingClass
 
 POOL_SHOWN = 100
 
@@ -349,3 +349,14 @@ def attendance_check_in(request, pk):
             request, _("Presensi tercatat: %(status)s.") % {"status": attendance.get_status_display()}
         )
     return redirect("my_classes")
+
+
+@hr_required
+def approval_status(request):
+    year = _int(request.GET.get("year")) or timezone.localdate().year
+    per_class, per_unit = selectors.approval_status(year)
+    return render(
+        request,
+        "trainings/approval_status.html",
+        {"year": year, "per_class": per_class, "per_unit": per_unit, "statuses": NominationStatus.choices},
+    )
