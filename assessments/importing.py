@@ -60,14 +60,7 @@ class PositionImporter:
             jenis = check.get("jenis", _choice(Jenis.values, _("Jenis")))
             jenjang = check.get("jenjang", _choice(Jenjang.values, _("Jenjang")), required=False, default="")
             if code is not MISSING:
-                if code in seen:
-                    check.error(
-                        "kode",
-                        _("Kode %(code)s sudah dipakai di baris %(row)s.")
-                        % {"code": code, "row": seen[code]},
-                        _("Setiap jabatan cukup satu baris."),
-                    )
-                seen.setdefault(code, row.number)
+                check.first_time("kode", code, seen, _("Setiap jabatan cukup satu baris."))
             if jenis is not MISSING and jenjang is not MISSING:
                 if jenis == Jenis.FUNGSIONAL and not jenjang:
                     check.error(
@@ -167,14 +160,7 @@ class InstitutionImporter:
             number = check.get("nomor_akreditasi", lambda v: cells.text(v, max_length=100))
             until = check.get("berlaku_sampai", cells.date)
             if code is not MISSING:
-                if code in seen:
-                    check.error(
-                        "kode",
-                        _("Kode %(code)s sudah dipakai di baris %(row)s.")
-                        % {"code": code, "row": seen[code]},
-                        _("Setiap lembaga cukup satu baris."),
-                    )
-                seen.setdefault(code, row.number)
+                check.first_time("kode", code, seen, _("Setiap lembaga cukup satu baris."))
             if check.ok:
                 plan.append(
                     {"code": code, "name": name, "accreditation_number": number, "accredited_until": until}
@@ -235,13 +221,9 @@ class AssessmentImporter:
             institution_code = check.get("lembaga", cells.text)
             employee_id = None
             if nip is not MISSING:
-                if nip in seen:
-                    check.error(
-                        "nip",
-                        _("NIP ini sudah ada di baris %(row)s.") % {"row": seen[nip]},
-                        _("Satu pegawai cukup satu baris per tahun; hapus salah satunya."),
-                    )
-                seen.setdefault(nip, row.number)
+                check.first_time(
+                    "nip", nip, seen, _("Satu pegawai cukup satu baris per tahun; hapus salah satunya.")
+                )
                 if nip not in employees:
                     check.error(
                         "nip",

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from employees.models import ImportRun
 
-from .engine import Options, run_import
+from .engine import Counts, Options, run_import
 from .reader import UnreadableFile
 from .runs import import_run_create, import_run_write
 
@@ -80,7 +80,7 @@ class ImportCommand(BaseCommand):
         from .reader import Issue
 
         issues = [Issue(**issue) for issue in run.issues]
-        counts = type("C", (), {"created": run.created, "updated": run.updated, "unchanged": run.unchanged})
+        counts = Counts(created=run.created, updated=run.updated, unchanged=run.unchanged)
         self._report(issues, run.rows, counts, run.error_count, run.warning_count, dry_run=False)
 
     def _report(self, issues, rows, counts, errors, warnings, *, dry_run):

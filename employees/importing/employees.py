@@ -63,13 +63,7 @@ class EmployeeImporter:
             position_code = check.get("jabatan_kode", cells.text)
             leads = check.get("pimpinan", cells.yes_no, required=False, default=False)
             if nip is not MISSING:
-                if nip in seen:
-                    check.error(
-                        "nip",
-                        _("NIP ini sudah ada di baris %(row)s.") % {"row": seen[nip]},
-                        _("Setiap pegawai cukup satu baris."),
-                    )
-                seen.setdefault(nip, row.number)
+                check.first_time("nip", nip, seen, _("Setiap pegawai cukup satu baris."))
                 employee_type = status or known_types.get(nip, EmployeeType.PNS)
                 try:
                     validate_nip(nip, employee_type)

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from .cells import CellError, is_empty
 from .reader import ERROR, WARNING, Issue, Row, Table
 
@@ -23,6 +25,17 @@ class RowChecker:
         except CellError as error:
             self.error(column, error.message, error.hint, value=value)
             return MISSING
+
+    def first_time(self, column: str, key, seen: dict, hint: str) -> bool:
+        """A key (code, NIP) may stand on one row only: a repeat is an error naming the row it
+        first stood on. Returns whether this is its first row."""
+        if key in seen:
+            self.error(
+                column, _("%(value)s sudah ada di baris %(row)s.") % {"value": key, "row": seen[key]}, hint
+            )
+            return False
+        seen[key] = self.row.number
+        return True
 
     def error(self, column: str, message: str, hint: str = "", *, value=MISSING):
         self._add(column, message, hint, value, ERROR)

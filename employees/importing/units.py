@@ -32,6 +32,7 @@ class UnitImporter:
 
     def check(self, table, options: Options, progress):
         plan: dict[str, dict] = {}
+        seen: dict[str, int] = {}
         rows = 0
         for row in table.rows:
             rows += 1
@@ -43,13 +44,7 @@ class UnitImporter:
                 continue
             if not name:
                 check.error("nama", _("Nama unit kosong."), _("Isi nama unit."))
-            if code in plan:
-                check.error(
-                    "kode",
-                    _("Kode %(code)s sudah dipakai di baris %(row)s.")
-                    % {"code": code, "row": plan[code]["row"]},
-                    _("Setiap unit cukup satu baris."),
-                )
+            if not check.first_time("kode", code, seen, _("Setiap unit cukup satu baris.")):
                 continue
             if parent == code:
                 check.error("induk_kode", _("Unit tidak boleh menjadi induk dirinya sendiri."))
@@ -66,19 +61,19 @@ class UnitImporter:
                     _("Tambahkan baris unit induk itu, atau perbaiki kodenya."),
                 )
                 continue
-            seen, current = [code], parent
+            chain, current = [code], parent
             while current is not None:
                 if current == code:
                     item["check"].error(
                         "induk_kode",
                         _("Susunan induk membentuk lingkaran: %(cycle)s.")
-                        % {"cycle": " → ".join([*seen, code])},
+                        % {"cycle": " → ".join([*chain, code])},
                         _("Perbaiki induk_kode salah satu unit di lingkaran itu."),
                     )
                     break
-                if current in seen:
+                if current in chain:
                     break  # a cycle elsewhere, reported at its own rows
-                seen.append(current)
+                chain.append(current)
                 current = parent_of.get(current)
         return rows, plan
 
