@@ -24,6 +24,7 @@ def send_publication_emails(*, publication_id: int) -> int:
     task skips every row already sent; the row is locked while its message goes out."""
     sent = 0
     pending = PublicationEmail.objects.filter(publication_id=publication_id, sent_at__isnull=True)
+    calendar = None  # the year's classes and nominees, read once for every leader
     for row_id in pending.values_list("pk", flat=True):
         with transaction.atomic():
             row = (
@@ -34,20 +35,27 @@ def send_publication_emails(*, publication_id: int) -> int:
             )
             if row is None:
                 continue  # sent meanwhile, or another worker has it
-            _send(row)
+            calendar = calendar or _year_calendar(row.publication.year)
+            _send(row, *calendar)
             row.sent_at, row.last_error = timezone.now(), ""
             row.save(update_fields=["sent_at", "last_error"])
             sent += 1
     return sent
 
 
-def _send(row: PublicationEmail) -> None:
-    year = row.publication.year
+def _year_calendar(year: int) -> tuple[list, list]:
     classes = list(classes_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
-    units = list(row.leader.led_units.all())
-    nominees = Nomination.objects.filter(training_class__in=classes).select_related(
-        "employee__unit", "training_class"
+    nominees = list(
+        Nomination.objects.filter(training_class__in=classes).select_related(
+            "employee__unit", "training_class"
+        )
     )
+    return classes, nominees
+
+
+def _send(row: PublicationEmail, classes: list, nominees: list) -> None:
+    year = row.publication.year
+    units = list(row.leader.led_units.all())
     mine = [n for n in nominees if any(n.employee.unit.path.startswith(u.path) for u in units)]
     context = {"leader": row.leader, "year": year, "classes": classes, "nominees": mine, "units": units}
     body = render_to_string("trainings/email/calendar_published.txt", context)
