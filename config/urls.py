@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -48,8 +46,6 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("gaps.urls")),
     path("", include("trainings.urls")),
+    path("", include("elearning.urls")),
     path("", include("employees.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import ClassDay, Holiday, Nomination, NominationChange, Programme, ProgrammeDay, TrainingClass
+from .services import class_space_sync
 
 
 @admin.register(Holiday)
@@ -36,6 +37,10 @@ class TrainingClassAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        class_space_sync(training_class=form.instance)  # facilitators or dates may have changed
 
 
 class NominationChangeInline(admin.TabularInline):

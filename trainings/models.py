@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assessments.models import LEVEL_VALIDATORS, Competency
+from elearning.models import Course, LearningSpace
 from employees.models import Employee
 from gaps.models import TrainingNeed
 
@@ -45,6 +46,9 @@ class Programme(models.Model):
         help_text=_("1 JP = 45 menit."),
     )
     description = models.TextField(_("deskripsi"), blank=True)
+    course = models.OneToOneField(
+        Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="programme", editable=False
+    )
 
     class Meta:
         verbose_name = _("program diklat")
@@ -107,6 +111,15 @@ class TrainingClass(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The class's room on the learning platform (materials, tests, group tasks).
+    learning_space = models.OneToOneField(
+        LearningSpace,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_class",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("kelas diklat")

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from elearning.services import spaces as learning
 from employees.models import Employee
 from employees.roles import is_hr, led_units
 from gaps.models import TrainingNeed
@@ -124,7 +125,46 @@ def training_class_create(
         )
         class_day.full_clean()
         class_day.save()
+    class_space_sync(training_class=training_class)
     return training_class
+
+
+def class_space_sync(*, training_class: TrainingClass):
+    """Open (or bring up to date) the class's learning space: its dates, its facilitators (the
+    class's and each day's), and its learners, the participants the leaders approved."""
+    programme = training_class.programme
+    course = programme.course
+    if course is None:
+        course = learning.course_get_or_create(code=programme.code, title=programme.name)
+        programme.course = course
+        programme.save(update_fields=["course"])
+    facilitators = set(training_class.facilitators.all()) | {
+        day.facilitator for day in training_class.days.all() if day.facilitator_id
+    }
+    space = learning.space_save(
+        space=training_class.learning_space,
+        course=course,
+        title=f"{programme.name} – {training_class.name}",
+        starts_on=training_class.start_date,
+        ends_on=training_class.end_date,
+        facilitators=facilitators,
+    )
+    if training_class.learning_space_id != space.pk:
+        training_class.learning_space = space
+        training_class.save(update_fields=["learning_space"])
+    for nomination in training_class.nominations.select_related("employee"):
+        _sync_enrolment(nomination, space)
+    return space
+
+
+def _sync_enrolment(nomination: Nomination, space=None) -> None:
+    space = space or nomination.training_class.learning_space
+    if space is None:
+        return
+    if nomination.status in ATTENDING:
+        learning.enrolment_grant(space=space, employee=nomination.employee)
+    else:
+        learning.enrolment_revoke(space=space, employee=nomination.employee)
 
 
 def _record(nomination, old: str, new: str, user, note: str = "") -> None:
@@ -236,6 +276,7 @@ def nomination_decide(*, nomination: Nomination, approve: bool, reason: str = ""
     locked.status, locked.reason = new, reason.strip()
     locked.save(update_fields=["status", "reason", "updated_at"])
     _record(locked, NominationStatus.NOMINATED, new, user, reason.strip())
+    _sync_enrolment(locked)
     if not approve:  # back to the pool
         training_need_move(
             employee=locked.employee,

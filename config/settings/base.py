@@ -148,6 +148,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trainings.tasks.remind_pending_approvals",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Attempts whose time ran out while the participant was offline are submitted with the
+    # answers they saved.
+    "finalize-overdue-attempts": {
+        "task": "elearning.tasks.finalize_overdue_attempts",
+        "schedule": 60.0,
+    },
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -160,3 +166,6 @@ LOGGING = {
     # In eager mode every task would log its success line into the demo's output.
     "loggers": {"celery": {"level": "WARNING"}},
 }
+
+# E-learning materials and group-task files: larger uploads are refused with a message.
+ELEARNING_MAX_UPLOAD_MB = env.int("ELEARNING_MAX_UPLOAD_MB", default=200)
