@@ -244,6 +244,7 @@ class ImportRun(models.Model):
         INSTITUTIONS = "institutions", _("Lembaga asesmen")
         EMPLOYEES = "employees", _("Pegawai")
         ASSESSMENTS = "assessments", _("Hasil asesmen")
+        QUESTIONS = "questions", _("Bank soal")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("Sedang diperiksa")

@@ -1,0 +1,1 @@
+"""Reads of the learning platform, by area."""
