@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config.views import healthz
 from employees.forms import LoginForm, QueuedPasswordResetForm
 
 admin.site.site_header = _("Administrasi Kompetensi Sosio Kultural ASN")
@@ -40,6 +41,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("akun/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,7 +8,7 @@ either counted or refused, never acknowledged and then lost."""
 import datetime
 import random
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -45,6 +45,7 @@ MSG_TIME_UP = _("Waktu pengerjaan sudah habis; jawaban yang tersimpan sudah diku
 MSG_SUBMITTED = _("Tes ini sudah dikumpulkan; jawaban tidak dapat diubah lagi.")
 MSG_NOT_IN_ATTEMPT = _("Soal atau pilihan itu bukan bagian dari tes ini.")
 MSG_WINDOW_ORDER = _("Waktu tutup harus setelah waktu buka.")
+MSG_NOT_ENROLLED = _("Anda bukan peserta kelas tes ini.")
 
 
 class AttemptClosed(Exception):
@@ -141,13 +142,33 @@ def quiz_update(
         raise ValidationError({"closes_at": MSG_WINDOW_ORDER})
     quiz.opens_at, quiz.closes_at, quiz.time_limit_minutes = opens_at, closes_at, time_limit_minutes
     quiz.full_clean()
-    quiz.save(update_fields=["opens_at", "closes_at", "time_limit_minutes"])
+    with transaction.atomic():
+        quiz.save(update_fields=["opens_at", "closes_at", "time_limit_minutes"])
+        # Closing earlier cuts the attempts in progress: they end with the window.
+        quiz.attempts.filter(submitted_at__isnull=True, deadline_at__gt=closes_at).update(
+            deadline_at=closes_at
+        )
+    return quiz
+
+
+def quiz_close_now(*, quiz: Quiz, now: datetime.datetime | None = None) -> Quiz:
+    """The facilitator ends the test now (e.g. everyone has submitted): scores become visible to
+    the participants, and attempts still open are submitted with what they saved."""
+    now = now or timezone.now()
+    if quiz.closes_at <= now:
+        return quiz
+    opens_at = min(quiz.opens_at, now - datetime.timedelta(seconds=1))
+    quiz_update(quiz=quiz, opens_at=opens_at, closes_at=now, time_limit_minutes=quiz.time_limit_minutes)
+    for attempt in quiz.attempts.filter(submitted_at__isnull=True):
+        attempt_submit(attempt=attempt, finished_by=FinishedBy.DEADLINE, now=now)
     return quiz
 
 
 def attempt_start(*, quiz: Quiz, enrolment: Enrolment, now: datetime.datetime | None = None) -> Attempt:
     """The learner's one attempt: resumed if it exists, else drawn now (question and option
     order shuffled for this learner and stored, so it never changes for this attempt)."""
+    if enrolment.space_id != quiz.space_id or not enrolment.is_active:
+        raise PermissionDenied(MSG_NOT_ENROLLED)
     existing = Attempt.objects.filter(quiz=quiz, enrolment=enrolment).first()
     if existing is not None:
         return existing
@@ -196,6 +217,7 @@ VALUES (%s, %s, %s, %s, %s)
 ON CONFLICT (attempt_id, question_id) DO UPDATE
 SET option_id = excluded.option_id, client_seq = excluded.client_seq, saved_at = excluded.saved_at
 WHERE elearning_answer.client_seq <= excluded.client_seq
+RETURNING option_id
 """
 
 
@@ -226,11 +248,12 @@ def answer_save(
             raise ValidationError(MSG_NOT_IN_ATTEMPT)
         with connection.cursor() as cursor:
             cursor.execute(_UPSERT_ANSWER, [attempt.pk, question_id, option_id, client_seq, now])
-        if client_seq:
-            return Answer.objects.filter(attempt_id=attempt.pk, question_id=question_id).values_list(
-                "option_id", flat=True
-            )[0]
-        return option_id
+            if cursor.fetchone() is not None:
+                return option_id
+        # A newer click of this learner is already stored: keep it and say which it is.
+        return Answer.objects.filter(attempt_id=attempt.pk, question_id=question_id).values_list(
+            "option_id", flat=True
+        )[0]
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from employees.services import (
     user_role_groups_set,
 )
 from gaps.services import gaps_compute
+from trainings.management.demo_learning import build_learning_demo
 from trainings.models import Holiday
 
 DEMO_PASSWORD = "demo-asn-2026"  # noqa: S105 - printed on purpose: demo logins only
@@ -342,11 +343,17 @@ class Command(BaseCommand):
         results = self._assessments(rng)
         for day, name in DEMO_HOLIDAYS:
             Holiday.objects.update_or_create(date=day, defaults={"name": name})
+        learning = build_learning_demo(
+            hr_user=Employee.objects.get(nip=HR_STAFF.nip).user,
+            facilitator=facilitator,
+            andi=Employee.objects.get(nip=ANDI.nip),
+            leader_a=Employee.objects.get(nip=LEADER_A.nip),
+        )
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap: {len(units)} unit, {len(positions)} jabatan, "
-                f"{employees_created + len(NAMED_PEOPLE)} pegawai, hasil asesmen {results}."
+                f"{employees_created + len(NAMED_PEOPLE)} pegawai, hasil asesmen {results}; {learning}."
             )
         )
         self.stdout.write(f"\nAkun demo (kata sandi semua: {password}):")
