@@ -91,3 +91,19 @@ def employee_search(
     if position is not None:
         employees = employees.filter(position=position)
     return employees.order_by("name", "nip")
+
+
+def nearest_leader(employee: Employee) -> Employee | None:
+    """Who supervises this employee: the leader of their unit, or of the nearest unit above
+    with a leader; never the employee themselves (a unit's leader answers to the unit above)."""
+    unit_ids = [int(part) for part in employee.unit.path.strip("/").split("/") if part.isdigit()]
+    units = {
+        unit.pk: unit
+        for unit in OrgUnit.objects.filter(pk__in=unit_ids, leader__isnull=False)
+        .exclude(leader=employee)
+        .select_related("leader__user")
+    }
+    for unit_id in reversed(unit_ids):
+        if unit_id in units:
+            return units[unit_id].leader
+    return None

@@ -1,10 +1,15 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+    validate_comma_separated_integer_list,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from assessments.models import LEVEL_VALIDATORS, Competency
+from assessments.models import LEVEL_VALIDATORS, Competency, LevelIndicator
 from elearning.models import Course, LearningSpace
 from employees.models import Employee
 from gaps.models import TrainingNeed
@@ -49,6 +54,27 @@ class Programme(models.Model):
     course = models.OneToOneField(
         Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="programme", editable=False
     )
+    # Completion rules (data, per programme): what a participant must have done to pass.
+    min_forums_attended = models.PositiveSmallIntegerField(
+        _("forum minimal dihadiri"),
+        default=3,
+        help_text=_("Jumlah forum harian yang harus dihadiri (hadir atau terlambat) agar lulus."),
+    )
+    requires_post_test = models.BooleanField(_("wajib mengerjakan post-test"), default=True)
+    requires_group_task = models.BooleanField(
+        _("wajib mengumpulkan tugas kelompok"),
+        default=True,
+        help_text=_("Kelompok peserta telah mengumpulkan paling sedikit satu tugas."),
+    )
+    observation_weeks = models.CharField(
+        _("minggu observasi"),
+        max_length=40,
+        default="4,12",
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("Berapa minggu setelah kelas selesai pimpinan mengobservasi peserta, dipisah koma."),
+    )
+    signatory_name = models.CharField(_("nama penandatangan STTPP"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("jabatan penandatangan STTPP"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("program diklat")
@@ -73,6 +99,10 @@ class Programme(models.Model):
     @property
     def total_jp(self) -> int:
         return self.days * self.jp_per_day
+
+    @property
+    def observation_week_list(self) -> list[int]:
+        return sorted({int(week) for week in self.observation_weeks.split(",") if week.strip().isdigit()})
 
 
 class ProgrammeDay(models.Model):
@@ -119,6 +149,11 @@ class TrainingClass(models.Model):
         on_delete=models.SET_NULL,
         related_name="training_class",
         editable=False,
+    )
+    feedback_anonymous = models.BooleanField(
+        _("umpan balik anonim bagi fasilitator"),
+        default=False,
+        help_text=_("Fasilitator melihat ringkasan dan komentar tanpa nama peserta."),
     )
 
     class Meta:
@@ -363,3 +398,214 @@ class ApprovalReminder(models.Model):
 
     def __str__(self):
         return f"{self.leader_id} {self.sent_on}"
+
+
+RATING_SCALE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def _in_scale(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5}), name=f"feedback_{field}_range"
+    )
+
+
+class Feedback(models.Model):
+    """A participant's reaction to the class (Kirkpatrick level 1), given once at its end."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE, related_name="feedback")
+    relevance = models.PositiveSmallIntegerField(_("relevansi dengan pekerjaan"), validators=RATING_SCALE)
+    facilitator = models.PositiveSmallIntegerField(_("fasilitator/narasumber"), validators=RATING_SCALE)
+    materials = models.PositiveSmallIntegerField(_("materi"), validators=RATING_SCALE)
+    forum = models.PositiveSmallIntegerField(_("forum diskusi"), validators=RATING_SCALE)
+    comments = models.TextField(_("komentar dan saran"), blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    SCORES = ("relevance", "facilitator", "materials", "forum")
+
+    class Meta:
+        verbose_name = _("umpan balik peserta")
+        verbose_name_plural = pgettext_lazy("plural", "umpan balik peserta")
+        constraints = [_in_scale(field) for field in ("relevance", "facilitator", "materials", "forum")]
+
+    def __str__(self):
+        return f"{self.nomination_id}"
+
+
+class CertificateCounter(models.Model):
+    """The last certificate number used in a year; its row is locked while a number is taken,
+    so simultaneous bulk issues never share or skip a number."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+def new_verification_code() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+class Certificate(models.Model):
+    """An STTPP (Surat Tanda Tamat Pendidikan dan Pelatihan): one per completed nomination, its
+    number never reused; revocable with a reason; verifiable by anyone through its QR code."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(_("nomor"), max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    sequence = models.PositiveIntegerField(_("urut"))
+    verification_code = models.CharField(max_length=40, unique=True, default=new_verification_code)
+    signatory_name = models.CharField(_("penandatangan"), max_length=120)
+    signatory_title = models.CharField(_("jabatan penandatangan"), max_length=200)
+    issued_at = models.DateTimeField(_("diterbitkan"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("STTPP")
+        verbose_name_plural = pgettext_lazy("plural", "STTPP")
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="certificate_sequence_unique")
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class ObservationRating(models.TextChoices):
+    NOT_YET = "not_yet", _("Belum tampak")
+    SOMETIMES = "sometimes", _("Kadang-kadang")
+    CONSISTENTLY = "consistently", _("Konsisten")
+
+
+class ObservationJudgement(models.TextChoices):
+    NO_CHANGE = "no_change", _("Belum ada perubahan perilaku")
+    DEVELOPING = "developing", _("Perilaku mulai berubah")
+    ACHIEVED = "achieved", _("Perilaku level target sudah konsisten")
+
+
+class Observation(models.Model):
+    """The leader observes the participant at work a set number of weeks after the class
+    (supervision, Kirkpatrick level 3)."""
+
+    Rating = ObservationRating
+    Judgement = ObservationJudgement
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="observations")
+    week = models.PositiveSmallIntegerField(_("minggu ke"))
+    due_on = models.DateField(_("jatuh tempo"))
+    target_level = models.PositiveSmallIntegerField(_("level target"), validators=LEVEL_VALIDATORS)
+    observer = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="observations_made"
+    )
+    completed_at = models.DateTimeField(_("diisi"), null=True, blank=True)
+    judgement = models.CharField(
+        _("penilaian keseluruhan"), max_length=20, choices=ObservationJudgement.choices, blank=True
+    )
+    notes = models.TextField(_("catatan"), blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("observasi pimpinan")
+        verbose_name_plural = pgettext_lazy("plural", "observasi pimpinan")
+        ordering = ["due_on", "nomination"]
+        constraints = [models.UniqueConstraint(fields=["nomination", "week"], name="observation_week_unique")]
+        indexes = [models.Index(fields=["completed_at", "due_on"], name="observation_open_due")]
+
+    def __str__(self):
+        return f"{self.nomination_id} minggu {self.week}"
+
+
+class ObservationItem(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(LevelIndicator, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(_("penilaian"), max_length=20, choices=ObservationRating.choices)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["observation", "indicator"], name="observation_item_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rating__in=ObservationRating.values), name="observation_rating_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.observation_id}: {self.indicator_id} {self.rating}"
+
+
+class MentoringPlan(models.Model):
+    """The leader's mentoring plan for a participant after the class."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE, related_name="mentoring_plan")
+    mentor = models.ForeignKey(Employee, null=True, on_delete=models.SET_NULL, related_name="mentoring_plans")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rencana mentoring")
+        verbose_name_plural = pgettext_lazy("plural", "rencana mentoring")
+
+    def __str__(self):
+        return f"{self.nomination_id}"
+
+
+class MentoringGoal(models.Model):
+    plan = models.ForeignKey(MentoringPlan, on_delete=models.CASCADE, related_name="goals")
+    indicator = models.ForeignKey(
+        LevelIndicator,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("indikator perilaku"),
+    )
+    description = models.CharField(_("sasaran"), max_length=300)
+    target_date = models.DateField(_("target tanggal"))
+
+    class Meta:
+        verbose_name = _("sasaran mentoring")
+        verbose_name_plural = pgettext_lazy("plural", "sasaran mentoring")
+        ordering = ["plan", "target_date", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class MentoringSession(models.Model):
+    """One mentoring conversation, logged by the leader; the participant adds a reflection."""
+
+    plan = models.ForeignKey(MentoringPlan, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("tanggal"))
+    topic = models.CharField(_("topik"), max_length=200)
+    notes = models.TextField(_("catatan"), blank=True)
+    agreed_actions = models.TextField(_("tindak lanjut yang disepakati"), blank=True)
+    next_date = models.DateField(_("sesi berikutnya"), null=True, blank=True)
+    reflection = models.TextField(_("refleksi peserta"), blank=True)
+    reflected_at = models.DateTimeField(null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sesi mentoring")
+        verbose_name_plural = pgettext_lazy("plural", "sesi mentoring")
+        ordering = ["plan", "held_on", "pk"]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.held_on}: {self.topic}"
