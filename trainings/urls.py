@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import views
+from .urls_completion import urlpatterns as completion_urls
+from .urls_followup import urlpatterns as followup_urls
+from .urls_reports import urlpatterns as report_urls
 
 urlpatterns = [
     path("diklat/", views.calendar_view, name="training_calendar"),
@@ -20,3 +23,4 @@ urlpatterns = [
     path("diklat/kelas/<int:pk>/kalender.ics", views.class_ics, name="class_ics"),
     path("diklat/langganan/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
+urlpatterns += completion_urls + followup_urls + report_urls
