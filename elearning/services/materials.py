@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Course, LearningSpace, Material, MaterialDownload, MaterialKind
@@ -33,9 +34,7 @@ MSG_CONTENT = _(
     "Isi berkas %(name)s bukan %(label)s walaupun namanya berakhiran .%(ext)s. Buka berkas aslinya "
     "dan simpan/ekspor ulang sebagai %(label)s."
 )
-MSG_TOO_LARGE = _(
-    "Berkas %(name)s berukuran %(size)s MB; batasnya %(limit)s MB. Kecilkan atau bagi berkasnya."
-)
+MSG_TOO_LARGE = _("Berkas %(name)s (%(size)s) melebihi batas %(limit)s MB. Kecilkan atau bagi berkasnya.")
 MSG_EMPTY = _("Berkas %(name)s kosong.")
 MSG_FILE_OR_LINK = _("Pilih berkas untuk diunggah atau isi tautan (salah satu saja).")
 MSG_LINK_SCHEME = _("Tautan harus diawali http:// atau https://.")
@@ -88,7 +87,7 @@ def check_upload(upload, allowed=MATERIAL_TYPES) -> str:
             MSG_TOO_LARGE
             % {
                 "name": name,
-                "size": f"{upload.size / 1024 / 1024:.1f}",
+                "size": filesizeformat(upload.size),
                 "limit": settings.ELEARNING_MAX_UPLOAD_MB,
             },
             code="too_large",
@@ -122,11 +121,18 @@ def material_create(
         material.file_type = check_upload(upload)
         material.original_name = PurePosixPath(upload.name).name[:255]
         material.size = upload.size
-        material.file.save(upload.name, upload, save=False)
     else:
         http_url(url)
         material.kind, material.url = MaterialKind.LINK, url
-    material.save()
+    material.full_clean(exclude=["file", "course", "space"])  # refuse before anything is stored
+    if upload:
+        material.file.save(upload.name, upload, save=False)
+    try:
+        material.save()
+    except Exception:
+        if material.file:  # the row was refused: leave no orphan file behind
+            material.file.storage.delete(material.file.name)
+        raise
     return material
 
 

@@ -11,10 +11,15 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from django.utils.translation import gettext_lazy as _
+
 from ..access import enrolment_of
 from ..models import Attempt, FinishedBy, Quiz
 from ..selectors.spaces import attempt_of, attempt_questions
 from ..services import quizzes as quiz_services
+
+
+MSG_SIGNED_OUT = _("Sesi Anda berakhir. Masuk lagi: jawaban yang belum tersimpan tetap ada di perangkat ini.")
 
 
 @require_POST
@@ -63,15 +68,23 @@ def _int(value) -> int | None:
         return None
 
 
+MAX_SEQ = 2**63 - 1  # the column is a BIGINT
+
+
 @require_POST
-@login_required
 def answer_save(request, pk):
     """200 {"saved": option id} once stored; 409 when the attempt no longer takes answers
-    (the page then shows why and goes to the result); 400 for a malformed request."""
+    (the page then shows why and goes to the result); 400 for a malformed request; 401 when
+    the session ended (the page keeps the answer on the device and asks to sign in again,
+    instead of following a redirect to the login page)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": str(MSG_SIGNED_OUT)}, status=401)
     question_id, option_id = _int(request.POST.get("question")), _int(request.POST.get("option"))
     client_seq = _int(request.POST.get("seq")) or 0
     if question_id is None or option_id is None:
         return JsonResponse({"error": "question and option are required"}, status=400)
+    if not 0 <= client_seq <= MAX_SEQ:
+        return JsonResponse({"error": "seq out of range"}, status=400)
     try:
         stored = quiz_services.answer_save(
             attempt_id=pk,

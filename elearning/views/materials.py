@@ -77,13 +77,14 @@ def material_download(request, pk):
     material = material_for(request.user, pk)
     if material is None:
         raise Http404
-    material_services.material_download_log(material=material, user=request.user)
     if material.kind == MaterialKind.LINK:
+        material_services.material_download_log(material=material, user=request.user)
         return redirect(material.url)
     try:
         handle = material.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    material_services.material_download_log(material=material, user=request.user)  # only what was served
     return FileResponse(handle, as_attachment=True, filename=_download_name(material))
 
 

@@ -12,6 +12,7 @@
   var retryTimer = null;
   var retryDelay = 1000;
   var closed = false;
+  var signedOut = false;
 
   function load(name, fallback) {
     try { return JSON.parse(localStorage.getItem(name)) || fallback; } catch (e) { return fallback; }
@@ -48,8 +49,8 @@
     overall.className = waiting ? "text-danger fw-semibold" : "";
     var note = document.getElementById("offline-note");
     var offline = waiting && !navigator.onLine;
-    note.textContent = root.dataset.labelOffline;
-    note.classList.toggle("d-none", !offline);
+    if (!signedOut) { note.textContent = root.dataset.labelOffline; }
+    note.classList.toggle("d-none", !offline && !signedOut);
   }
   function remember(question, option, seq) {
     var all = pending();
@@ -97,8 +98,9 @@
     if (!form.classList || !form.classList.contains("answer-form")) { return; }
     var question = form.dataset.question;
     var xhr = evt.detail.xhr;
-    if (evt.detail.successful) {
-      var body = JSON.parse(xhr.responseText);
+    var body = null;
+    try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+    if (evt.detail.successful && body) {
       forget(question, Number(body.seq));  // a newer click still in flight stays pending
       if (!pending()[question]) {
         var input = form.querySelector('input[value="' + body.saved + '"]');
@@ -111,6 +113,15 @@
     if (xhr && xhr.status === 409) {  // submitted or time is up: nothing more can be saved
       closed = true;
       window.location.href = root.dataset.resultUrl;
+      return;
+    }
+    if (xhr && xhr.status === 401) {  // signed out: keep the answer here, ask to sign in again
+      closed = true;
+      signedOut = true;
+      showState(question, "retrying");
+      var note = document.getElementById("offline-note");
+      note.textContent = body && body.error ? body.error : root.dataset.labelOffline;
+      note.classList.remove("d-none");
       return;
     }
     if (xhr && (xhr.status === 400 || xhr.status === 403 || xhr.status === 404)) {
