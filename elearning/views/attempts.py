@@ -9,15 +9,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
-
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from ..access import enrolment_of
 from ..models import Attempt, FinishedBy, Quiz
 from ..selectors.spaces import attempt_of, attempt_questions
 from ..services import quizzes as quiz_services
-
 
 MSG_SIGNED_OUT = _("Sesi Anda berakhir. Masuk lagi: jawaban yang belum tersimpan tetap ada di perangkat ini.")
 
