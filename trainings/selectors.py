@@ -98,7 +98,7 @@ def my_nominations(user):
     return (
         Nomination.objects.filter(employee=employee)
         .annotate(days_attended=ATTENDED_DAYS)
-        .select_related("training_class__programme")
+        .select_related("training_class__programme", "feedback", "certificate")
         .prefetch_related(Prefetch("training_class__days", queryset=ClassDay.objects.order_by("day_number")))
         .order_by("-training_class__start_date")
     )

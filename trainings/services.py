@@ -262,7 +262,7 @@ def nomination_decide(*, nomination: Nomination, approve: bool, reason: str = ""
     if not may_decide(user, nomination.employee):
         raise PermissionDenied(MSG_NOT_YOUR_EMPLOYEE)
     locked = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("training_class__programme", "employee")
         .get(pk=nomination.pk)
     )
@@ -302,7 +302,7 @@ def nomination_finish(*, nomination: Nomination, completed: bool, user, note: st
     """HR closes a participant's class: completed credits the programme's JP for the class's
     year (once) and marks the training need trained; not completed returns them to the pool."""
     locked = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("training_class__programme", "employee")
         .get(pk=nomination.pk)
     )

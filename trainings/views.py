@@ -18,7 +18,7 @@ from employees.models import Employee
 from employees.roles import employee_of, is_hr
 from employees.selectors import employees_visible_to, units_visible_to
 
-from . import ical, selectors, services
+from . import completion, ical, selectors, services
 from .forms import DecisionForm, TrainingClassForm
 from .models import AttendanceStatus, CalendarFeed, ClassDay, Nomination, NominationStatus, TrainingClass
 
@@ -221,7 +221,10 @@ def nomination_finish(request, pk):
     nomination = get_object_or_404(Nomination.objects.select_related("employee"), pk=pk)
     completed = request.POST.get("completed") == "1"
     try:
-        services.nomination_finish(nomination=nomination, completed=completed, user=request.user)
+        if completed:  # by the programme's completion rules, with the STTPP
+            completion.nomination_complete(nomination=nomination, user=request.user)
+        else:
+            services.nomination_finish(nomination=nomination, completed=False, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
