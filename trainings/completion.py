@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from elearning.models import Attempt, Enrolment, Quiz, QuizKind, Submission
 from employees.roles import employee_of, is_hr, led_units
 
-from . import services
+from . import followup, services
 from .models import (
     Attendance,
     AttendanceStatus,
@@ -312,6 +312,7 @@ def class_completion_apply(
                 )
     for nomination in outcome.passed:
         outcome.certificates.append(certificate_issue(nomination=nomination, user=user))
+    followup.observations_schedule(training_class=locked)  # leaders see the observations at once
     return outcome
 
 

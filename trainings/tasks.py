@@ -107,3 +107,22 @@ def remind_pending_approvals() -> int:
         ).send()
         sent += 1
     return sent
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=60,
+    retry_backoff_max=1800,
+    max_retries=5,
+)
+def schedule_and_remind_observations() -> int:
+    """Daily (Celery beat), and on HR's "Kirim pengingat": schedule the leaders' observations of
+    every finished class's completed participants, then remind each leader at most once a day
+    of the observations due within a week or overdue and of mentoring sessions two days ahead
+    (the participant too). Run twice a day, sends nothing new. Returns the e-mails sent."""
+    from .followup import followup_reminders_send, observations_schedule_pending
+
+    observations_schedule_pending()
+    return followup_reminders_send()

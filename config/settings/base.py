@@ -148,6 +148,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trainings.tasks.remind_pending_approvals",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Leaders' observations after a class are scheduled, and leaders (and participants, for
+    # mentoring sessions) reminded at most once a day.
+    "schedule-and-remind-observations": {
+        "task": "trainings.tasks.schedule_and_remind_observations",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Attempts whose time ran out while the participant was offline are submitted with the
     # answers they saved.
     "finalize-overdue-attempts": {
@@ -169,3 +175,9 @@ LOGGING = {
 
 # E-learning materials and group-task files: larger uploads are refused with a message.
 ELEARNING_MAX_UPLOAD_MB = env.int("ELEARNING_MAX_UPLOAD_MB", default=200)
+
+# STTPP: the signatory when a programme names none, and the public address the QR code carries
+# (default: the address the certificate was downloaded from).
+STTPP_SIGNATORY_NAME = env.str("STTPP_SIGNATORY_NAME", default="")
+STTPP_SIGNATORY_TITLE = env.str("STTPP_SIGNATORY_TITLE", default="")
+STTPP_VERIFY_BASE_URL = env.str("STTPP_VERIFY_BASE_URL", default="")
