@@ -3,7 +3,7 @@ whatever the number of employees, never a Python loop per employee."""
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -96,7 +96,14 @@ def gaps_compute(*, year: int) -> dict[str, int]:
         cursor.execute(JPM_SQL, [perekat_bangsa.pk, year])
         employee_rows = cursor.rowcount
         cursor.execute(STATS_SQL, [year])
+        if connection.vendor == "postgresql":
+            # Right after a new year's import the planner knows nothing of it and would scan
+            # the year's JPM rows once per training need in the update below.
+            cursor.execute("ANALYZE gaps_jobpersonmatch")
     needs = training_needs_refresh(year=year, competency=perekat_bangsa)
+    # The yearly loop: this year's result closes earlier years' needs or sends them back to the
+    # pool (see training_needs_follow_up). Its counts stay out of the figures returned here.
+    training_needs_follow_up(year=year, competency=perekat_bangsa)
     return {
         "gaps": gap_rows,
         "employees": employee_rows,
@@ -183,19 +190,67 @@ def training_need_add(*, employee, year: int, reason: str, user) -> TrainingNeed
 
 
 @transaction.atomic
-def training_need_move(*, employee, competency, status: str, user=None) -> int:
-    """Planning moves an employee's open need (the latest year's) to `status`: nominated when
-    put in a class, identified again when declined, trained when completed."""
+def training_need_move(*, employee, competency, status: str, user=None, need=None) -> int:
+    """Planning moves an employee's open need to `status`: nominated when put in a class,
+    identified again when declined, trained when completed. `need` is the one the nomination
+    was made for, when known; otherwise the latest year's open need."""
     open_statuses = [TrainingNeed.Status.IDENTIFIED, TrainingNeed.Status.NOMINATED]
     if status == TrainingNeed.Status.CLOSED:
         open_statuses.append(TrainingNeed.Status.TRAINED)
-    need = (
-        TrainingNeed.objects.filter(employee=employee, competency=competency, status__in=open_statuses)
-        .order_by("-year")
-        .first()
+    open_needs = TrainingNeed.objects.filter(
+        employee=employee, competency=competency, status__in=open_statuses
     )
+    need = (open_needs.filter(pk=need.pk).first() if need is not None else None) or open_needs.order_by(
+        "-year"
+    ).first()
     if need is None:
         return 0
     need.status, need.changed_by = status, user
     need.save(update_fields=["status", "changed_by", "changed_at"])
     return 1
+
+
+# The yearly loop (mission step 3: "the next year's assessment shows whether it did"). Notes
+# are data read by HR, so not translated at write time.
+NOTE_GAP_CLOSED_AT = "Gap tertutup pada asesmen {year}"
+NOTE_GAP_REMAINS = "Asesmen {year}: gap masih {gap}"
+NOTE_SUPERSEDED = "Digantikan kebutuhan asesmen {year} (gap masih {gap})"
+
+
+def training_needs_follow_up(*, year: int, competency: Competency) -> dict[str, int]:
+    """Follow earlier years' needs up with year `year`'s result in the competency, for every
+    employee assessed in it that year whose latest assessment this is:
+
+    - gap now 0: a trained or identified need is closed, "Gap tertutup pada asesmen Y" (an
+      identified need HR added by hand, without a gap, is left to HR);
+    - gap remaining: a trained need keeps its status and history, noted "Asesmen Y: gap masih N",
+      and the employee is back in the pool through the year-Y need training_needs_refresh made;
+      an older need still identified is closed as superseded by that year-Y need, so the
+      employee is never in the pool twice.
+
+    A nominated need (a class under way) and closed needs are left alone. Later years are never
+    touched, and an employee assessed in a later year than `year` is left to that year's follow-up,
+    so recomputing a past year cannot undo a newer one. Idempotent: a second run changes no row.
+    A handful of set-based UPDATEs (gap sizes are 0-4), whatever the number of employees."""
+    result = CompetencyGap.objects.filter(employee_id=OuterRef("employee_id"), competency=competency)
+    earlier = TrainingNeed.objects.filter(competency=competency, year__lt=year).exclude(
+        Exists(result.filter(year__gt=year))
+    )
+    with_need_now = Exists(
+        TrainingNeed.objects.filter(employee_id=OuterRef("employee_id"), competency=competency, year=year)
+    )
+    status = TrainingNeed.Status
+    closed = (
+        earlier.filter(Exists(result.filter(year=year, gap=0)))
+        .filter(Q(status=status.TRAINED) | Q(status=status.IDENTIFIED, added_by_hr=False))
+        .update(status=status.CLOSED, note=NOTE_GAP_CLOSED_AT.format(year=year))
+    )
+    noted = superseded = 0
+    for gap in range(1, 5):
+        remaining = earlier.filter(Exists(result.filter(year=year, gap=gap)))
+        note = NOTE_GAP_REMAINS.format(year=year, gap=gap)
+        noted += remaining.filter(status=status.TRAINED).exclude(note=note).update(note=note)
+        superseded += remaining.filter(with_need_now, status=status.IDENTIFIED).update(
+            status=status.CLOSED, note=NOTE_SUPERSEDED.format(year=year, gap=gap)
+        )
+    return {"needs_gap_closed": closed, "needs_gap_remains": noted, "needs_superseded": superseded}

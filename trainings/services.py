@@ -283,6 +283,7 @@ def nomination_decide(*, nomination: Nomination, approve: bool, reason: str = ""
             competency=locked.training_class.programme.competency,
             status=TrainingNeed.Status.IDENTIFIED,
             user=user,
+            need=locked.need,
         )
     return locked
 
@@ -332,6 +333,7 @@ def nomination_finish(*, nomination: Nomination, completed: bool, user, note: st
             competency=programme.competency,
             status=TrainingNeed.Status.TRAINED,
             user=user,
+            need=locked.need,
         )
     else:
         JpCredit.objects.filter(nomination=locked).delete()
@@ -340,6 +342,7 @@ def nomination_finish(*, nomination: Nomination, completed: bool, user, note: st
             competency=programme.competency,
             status=TrainingNeed.Status.IDENTIFIED,
             user=user,
+            need=locked.need,
         )
     return locked
 
