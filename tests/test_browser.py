@@ -5,15 +5,13 @@ Playwright drives Debian's Chromium (/usr/bin/chromium); it never downloads a br
 REQUIRE_SERVICES=1, so a missing Chromium fails there instead of skipping."""
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 
-from conftest import skip_or_fail
+from tests.browser_support import log_in as browser_log_in
 from trainings.management.commands.demo_data import (
     ANDI,
     DEMO_PASSWORD,
@@ -24,23 +22,11 @@ from trainings.management.commands.demo_data import (
 )
 
 try:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except ImportError:  # chromium_installed reports it: skip, or fail under REQUIRE_SERVICES=1
-    expect = sync_playwright = None
+    expect = None
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-TIMEOUT_MS = 10_000  # a page of this app renders in well under a second; fail fast, not after 30 s
 
 HOME_HEADINGS = {
     "hr": "Beranda Kepegawaian",
@@ -52,15 +38,6 @@ UNIT_UNDER_A = "Subdirektorat Masyarakat Adat"  # child of LEADER_A's Direktorat
 UNIT_UNDER_B = "Bidang Pelestarian Budaya Kanwil Bali"  # child of LEADER_B's Kanwil Bali
 
 
-@pytest.fixture(scope="module")
-def chromium_installed():
-    """Checked before anything else, so a missing browser costs no demo data."""
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    if sync_playwright is None:
-        skip_or_fail("the playwright package is not installed")
-
-
 @pytest.fixture
 def demo(transactional_db, django_db_serialized_rollback):
     """The demo agency and its logins. The live server sees only committed rows, hence
@@ -70,54 +47,12 @@ def demo(transactional_db, django_db_serialized_rollback):
 
 
 @pytest.fixture
-def browser(chromium_installed, demo):
-    """A headless Chromium, started once the demo data is committed.
-
-    Function scope on purpose: Playwright's sync API keeps an asyncio loop running in this
-    thread, and while it runs, Django (through asgiref) hands this thread a second set of
-    database connections, without the serialized test data. Started per test, after the
-    database set-up and stopped before its flush, the loop never sees the test database
-    machinery; the launch costs about a second."""
-    # Django refuses ORM calls from a thread with a running event loop; a test body may still
-    # want to look at the database.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            try:
-                yield chromium
-            finally:
-                chromium.close()
-                connections.close_all()  # only those opened while the loop ran
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """Open a page in a fresh browser context (no cookies shared between tests)."""
-
-    def _new_page(**context_options):
-        # Indonesian is the product's language; LocaleMiddleware would otherwise follow
-        # Chromium's en-US Accept-Language and show the English translation.
-        context_options.setdefault("locale", "id-ID")
-        context = browser.new_context(base_url=live_server.url, **context_options)
-        context.set_default_timeout(TIMEOUT_MS)
-        return context.new_page()
-
-    return _new_page
+def browser_data(demo):
+    """What the browser fixture (tests/conftest.py) waits for: the demo data, committed."""
 
 
 def log_in(page, username):
-    page.goto("/akun/masuk/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    page.wait_for_url(lambda url: "/akun/masuk/" not in url)
+    browser_log_in(page, username, DEMO_PASSWORD)
 
 
 ROLES = {  # id -> (username, home role, display name)

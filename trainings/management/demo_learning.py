@@ -56,6 +56,18 @@ TASKS = [
 ]
 
 
+def trained_before(year: int) -> set[str]:
+    """NIPs of those who completed a class between the previous assessment and this year's
+    (the demo assesses on 20 November)."""
+    return set(
+        Nomination.objects.filter(
+            status=NominationStatus.COMPLETED,
+            training_class__end_date__gt=datetime.date(year - 1, 11, 20),
+            training_class__end_date__lt=datetime.date(year, 11, 20),
+        ).values_list("employee__nip", flat=True)
+    )
+
+
 def _questions_csv() -> str:
     """The demo bank as an import file (the same path HR uses); the correct option is rotated
     so it is not always the same letter in the bank."""
@@ -149,20 +161,10 @@ def _worksheet() -> bytes:
 
 
 def _materials(space, course, user) -> None:
-    if Material.objects.filter(course=course).exists() or Material.objects.filter(space=space).exists():
+    if not Material.objects.filter(course=course).exists():
+        _course_module(course, user)
+    if Material.objects.filter(space=space).exists():
         return
-    material_services.material_create(
-        course=course,
-        title="Modul Perekat Bangsa",
-        description="Modul inti untuk semua angkatan: pengertian, level dan indikator perilaku.",
-        upload=SimpleUploadedFile(
-            "Modul Perekat Bangsa.pdf",
-            _pdf(
-                ["Modul Perekat Bangsa", "Kompetensi sosio kultural ASN", "Level 1-5 dan indikator perilaku"]
-            ),
-        ),
-        user=user,
-    )
     material_services.material_create(
         space=space,
         title="Lembar kerja studi kasus",
@@ -173,6 +175,21 @@ def _materials(space, course, user) -> None:
         space=space,
         title="Film untuk bedah film (tautan video)",
         url="https://video.example.go.id/perekat-bangsa/bedah-film",
+        user=user,
+    )
+
+
+def _course_module(course, user) -> None:
+    material_services.material_create(
+        course=course,
+        title="Modul Perekat Bangsa",
+        description="Modul inti untuk semua angkatan: pengertian, level dan indikator perilaku.",
+        upload=SimpleUploadedFile(
+            "Modul Perekat Bangsa.pdf",
+            _pdf(
+                ["Modul Perekat Bangsa", "Kompetensi sosio kultural ASN", "Level 1-5 dan indikator perilaku"]
+            ),
+        ),
         user=user,
     )
 

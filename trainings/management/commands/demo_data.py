@@ -28,7 +28,8 @@ from employees.services import (
     user_role_groups_set,
 )
 from gaps.services import gaps_compute
-from trainings.management.demo_learning import build_learning_demo
+from trainings.management.demo_followup import build_finished_class_demo
+from trainings.management.demo_learning import build_learning_demo, trained_before
 from trainings.models import Holiday
 
 DEMO_PASSWORD = "demo-asn-2026"  # noqa: S105 - printed on purpose: demo logins only
@@ -340,11 +341,23 @@ class Command(BaseCommand):
         facilitator.save()
         user_role_groups_set(user=facilitator, facilitator=True)
 
-        results = self._assessments(rng)
         for day, name in DEMO_HOLIDAYS:
             Holiday.objects.update_or_create(date=day, defaults={"name": name})
+        hr_user = Employee.objects.get(nip=HR_STAFF.nip).user
+        finished = []
+        results = self._assessments(
+            rng,
+            after_first_year=lambda: finished.append(
+                build_finished_class_demo(
+                    hr_user=hr_user,
+                    facilitator=facilitator,
+                    leaders=[Employee.objects.get(nip=LEADER_A.nip), Employee.objects.get(nip=LEADER_B.nip)],
+                    password=password,
+                )
+            ),
+        )
         learning = build_learning_demo(
-            hr_user=Employee.objects.get(nip=HR_STAFF.nip).user,
+            hr_user=hr_user,
             facilitator=facilitator,
             andi=Employee.objects.get(nip=ANDI.nip),
             leader_a=Employee.objects.get(nip=LEADER_A.nip),
@@ -353,7 +366,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap: {len(units)} unit, {len(positions)} jabatan, "
-                f"{employees_created + len(NAMED_PEOPLE)} pegawai, hasil asesmen {results}; {learning}."
+                f"{employees_created + len(NAMED_PEOPLE)} pegawai, hasil asesmen {results}; {'; '.join(finished)}; {learning}."
             )
         )
         self.stdout.write(f"\nAkun demo (kata sandi semua: {password}):")
@@ -362,9 +375,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  {FACILITATOR_USERNAME:<20} {'Maria Lestari':<18} fasilitator / narasumber")
 
     @staticmethod
-    def _assessments(rng: random.Random) -> str:
+    def _assessments(rng: random.Random, after_first_year=None) -> str:
         """Two years of results through the real import pipeline (so the demo exercises it),
-        then the gaps. Andi is at Perekat Bangsa 1 in the latest year: his gap is 2."""
+        then the gaps, in the order a real agency lives them: 2025's results, then
+        `after_first_year()` (the class trained from 2025's needs), then 2026's results, in
+        which those trained rose a level or two. Andi is at Perekat Bangsa 1 in both years:
+        his gap is 2."""
         Institution.objects.update_or_create(
             code=DEMO_INSTITUTION[0],
             defaults={
@@ -377,8 +393,10 @@ class Command(BaseCommand):
         employees = list(Employee.objects.select_related("position").order_by("nip"))
         defaults = {(d.jenis, d.jenjang): d.level for d in DefaultStandardLevel.objects.all()}
         summary = []
+        first_year_pb: dict[str, int] = {}
         with tempfile.TemporaryDirectory() as folder:
             for year in DEMO_YEARS:
+                trained = trained_before(year)
                 path = Path(folder) / f"hasil-{year}.csv"
                 lines = [",".join(["nip", "nama", "tanggal_asesmen", "lembaga", *codes])]
                 for employee in employees:
@@ -391,8 +409,14 @@ class Command(BaseCommand):
                             else rng.choice((-1, 0, 0, 1))
                         )
                         levels.append(str(min(5, max(1, standard + drift))))
+                    pb = codes.index(PEREKAT_BANGSA)
                     if employee.nip == ANDI.nip:
-                        levels[codes.index(PEREKAT_BANGSA)] = "1"
+                        levels[pb] = "1"
+                    if employee.nip in trained and employee.nip in first_year_pb:
+                        # the training worked for most: one level up, two for every third
+                        rise = 2 if int(employee.nip[-3:]) % 3 == 0 else 1
+                        levels[pb] = str(min(5, first_year_pb[employee.nip] + rise))
+                    first_year_pb.setdefault(employee.nip, int(levels[pb]))
                     lines.append(
                         ",".join([employee.nip, employee.name, f"{year}-11-20", DEMO_INSTITUTION[0], *levels])
                     )
@@ -402,6 +426,8 @@ class Command(BaseCommand):
                     raise CommandError("; ".join(str(e) for e in outcome.errors[:5]))
                 gaps_compute(year=year)
                 summary.append(str(year))
+                if year == DEMO_YEARS[0] and after_first_year is not None:
+                    after_first_year()
         return " dan ".join(summary)
 
     @staticmethod
