@@ -170,6 +170,7 @@ def test_hr_schedules_a_class_leader_approves_a_nominee_and_andi_finds_his_forum
     pool of LEADER_A's subtree; Andi then finds the demo class's forum."""
     import datetime
 
+    from django.db.models import Count
     from django.utils import timezone
 
     from employees.models import Employee, OrgUnit
@@ -182,11 +183,14 @@ def test_hr_schedules_a_class_leader_approves_a_nominee_and_andi_finds_his_forum
         start += datetime.timedelta(days=7)
     class_name = "Angkatan Uji Peramban"
     subtree = OrgUnit.objects.get(leader__nip=LEADER_A.nip).path
+    # someone whose name no one else in the agency bears, so the checkbox's label is unique
+    unique_names = Employee.objects.values("name").annotate(n=Count("pk")).filter(n=1).values("name")
     nominee = (
         Employee.objects.filter(
             unit__path__startswith=subtree,
             training_needs__status=TrainingNeed.Status.IDENTIFIED,
             user__isnull=True,
+            name__in=unique_names,
         )
         .order_by("nip")
         .first()

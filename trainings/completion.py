@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from elearning.models import Attempt, Enrolment, Quiz, QuizKind, Submission
 from employees.roles import employee_of, is_hr, led_units
@@ -58,7 +59,7 @@ MSG_FEEDBACK_SCORE = _("Pilih nilai 1 sampai 5 untuk setiap pertanyaan.")
 
 RATING_LABELS = {
     1: _("Sangat kurang"),
-    2: _("Kurang"),
+    2: pgettext_lazy("rating", "Kurang"),
     3: _("Cukup"),
     4: _("Baik"),
     5: _("Sangat baik"),
