@@ -89,9 +89,17 @@ def remind_pending_approvals() -> int:
     }
     by_leader: dict[int, tuple] = {}
     for nomination in pending:
-        # the nearest leader above the employee (their own unit's, else the next one up)
-        nearest = next((led[pk] for pk in reversed(nomination.employee.unit.ancestor_ids) if pk in led), None)
-        if nearest is None or not nearest.leader.email or nearest.leader.pk == nomination.employee_id:
+        # the nearest leader above the employee (their own unit's, else the next one up); a
+        # leader's own nomination goes to the leader above them
+        nearest = next(
+            (
+                led[pk]
+                for pk in reversed(nomination.employee.unit.ancestor_ids)
+                if pk in led and led[pk].leader_id != nomination.employee_id
+            ),
+            None,
+        )
+        if nearest is None or not nearest.leader.email:
             continue
         by_leader.setdefault(nearest.leader.pk, (nearest.leader, []))[1].append(nomination)
     sent = 0

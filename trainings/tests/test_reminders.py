@@ -85,3 +85,17 @@ def test_jp_add_up_per_year_across_classes(agency):
     assert jp_total(agency.participant, 2026) == 48
     assert jp_total(agency.participant, 2027) == 24
     assert JpCredit.objects.count() == 3
+
+
+def test_a_leaders_own_nomination_reminds_the_leader_above(leaders_with_email):
+    agency = leaders_with_email
+    agency.root.leader = agency.hr  # the agency's head, above leader A
+    agency.root.save()
+    agency.hr.email = "kepala@example.go.id"
+    agency.hr.save()
+    soon = make_class(agency, next_weekday(3), "Angkatan Pimpinan")
+    nominations_add(training_class=soon, employees=[agency.leader_a], user=agency.hr.user)
+
+    assert remind_pending_approvals() == 1
+    assert mail.outbox[0].to == ["kepala@example.go.id"]
+    assert "Pimpinan A" in mail.outbox[0].body
