@@ -93,17 +93,20 @@ def employee_search(
     return employees.order_by("name", "nip")
 
 
-def nearest_leader(employee: Employee) -> Employee | None:
-    """Who supervises this employee: the leader of their unit, or of the nearest unit above
-    with a leader; never the employee themselves (a unit's leader answers to the unit above)."""
-    unit_ids = [int(part) for part in employee.unit.path.strip("/").split("/") if part.isdigit()]
-    units = {
+def nearest_leaders(employees: list[Employee]) -> dict[int, Employee]:
+    """Employee id → who supervises them: the leader of their unit, or of the nearest unit above
+    with a leader; never the employee themselves (a unit's leader answers to the unit above).
+    One query for any number of employees (their `unit` must be loaded)."""
+    ancestor_ids = {pk for employee in employees for pk in employee.unit.ancestor_ids}
+    led = {
         unit.pk: unit
-        for unit in OrgUnit.objects.filter(pk__in=unit_ids, leader__isnull=False)
-        .exclude(leader=employee)
-        .select_related("leader__user")
+        for unit in OrgUnit.objects.filter(pk__in=ancestor_ids, leader__isnull=False).select_related("leader")
     }
-    for unit_id in reversed(unit_ids):
-        if unit_id in units:
-            return units[unit_id].leader
-    return None
+    leaders = {}
+    for employee in employees:
+        for unit_id in reversed(employee.unit.ancestor_ids):
+            unit = led.get(unit_id)
+            if unit is not None and unit.leader_id != employee.pk:
+                leaders[employee.pk] = unit.leader
+                break
+    return leaders

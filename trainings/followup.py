@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Competency, CompetencyLevel, LevelIndicator
 from assessments.selectors import standards_in_force
-from employees.models import Employee, OrgUnit
+from employees.models import Employee
 from employees.roles import employee_of, is_hr, led_units
-from employees.selectors import employees_visible_to
+from employees.selectors import employees_visible_to, nearest_leaders
 
 from .models import (
     MentoringGoal,
@@ -468,24 +468,6 @@ def observation_completion(*, year: int, today: datetime.date | None = None) -> 
 
 
 # --- reminders ---------------------------------------------------------------------------
-
-
-def nearest_leaders(employees: list[Employee]) -> dict[int, Employee]:
-    """Employee id → their nearest leader (as employees.selectors.nearest_leader: their unit's
-    leader, else the nearest unit above with one; never themselves), for many in one query."""
-    ancestor_ids = {pk for employee in employees for pk in employee.unit.ancestor_ids}
-    led = {
-        unit.pk: unit
-        for unit in OrgUnit.objects.filter(pk__in=ancestor_ids, leader__isnull=False).select_related("leader")
-    }
-    leaders = {}
-    for employee in employees:
-        for unit_id in reversed(employee.unit.ancestor_ids):
-            unit = led.get(unit_id)
-            if unit is not None and unit.leader_id != employee.pk:
-                leaders[employee.pk] = unit.leader
-                break
-    return leaders
 
 
 @transaction.atomic

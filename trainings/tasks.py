@@ -70,7 +70,7 @@ REMIND_DAYS_BEFORE = 7
 def remind_pending_approvals() -> int:
     """Daily (Celery beat): each unit leader with nominations still awaiting their decision for
     a class starting within a week gets one reminder e-mail a day. Run twice, sends nothing new."""
-    from employees.models import OrgUnit
+    from employees.selectors import nearest_leaders
 
     from .models import ApprovalReminder
 
@@ -82,26 +82,13 @@ def remind_pending_approvals() -> int:
             training_class__start_date__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
         ).select_related("employee__unit", "training_class")
     )
-    ancestor_ids = {pk for n in pending for pk in n.employee.unit.ancestor_ids}
-    led = {
-        u.pk: u
-        for u in OrgUnit.objects.filter(pk__in=ancestor_ids, leader__isnull=False).select_related("leader")
-    }
+    leaders = nearest_leaders([n.employee for n in pending])  # a leader's own goes to the one above
     by_leader: dict[int, tuple] = {}
     for nomination in pending:
-        # the nearest leader above the employee (their own unit's, else the next one up); a
-        # leader's own nomination goes to the leader above them
-        nearest = next(
-            (
-                led[pk]
-                for pk in reversed(nomination.employee.unit.ancestor_ids)
-                if pk in led and led[pk].leader_id != nomination.employee_id
-            ),
-            None,
-        )
-        if nearest is None or not nearest.leader.email:
+        leader = leaders.get(nomination.employee_id)
+        if leader is None or not leader.email:
             continue
-        by_leader.setdefault(nearest.leader.pk, (nearest.leader, []))[1].append(nomination)
+        by_leader.setdefault(leader.pk, (leader, []))[1].append(nomination)
     sent = 0
     for leader, nominations in by_leader.values():
         _reminder, created = ApprovalReminder.objects.get_or_create(leader=leader, sent_on=today)
