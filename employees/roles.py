@@ -51,6 +51,14 @@ def led_units(user) -> list:
     return user._led_units_cache
 
 
+def leads(user, employee) -> bool:
+    """Whether the user leads the employee's unit or a unit above it. Never for oneself: a
+    leader's own matters go to the leader above."""
+    if not user.is_authenticated or (employee.user_id is not None and employee.user_id == user.pk):
+        return False
+    return any(employee.unit.path.startswith(unit.path) for unit in led_units(user))
+
+
 def is_leader(user) -> bool:
     return bool(led_units(user))
 

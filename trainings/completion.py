@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from elearning.models import Attempt, Enrolment, Quiz, QuizKind, Submission
-from employees.roles import employee_of, is_hr, led_units
+from employees.roles import employee_of, is_hr, leads
 
 from . import followup, services
 from .models import (
@@ -433,9 +433,7 @@ def certificate_for_download(user, pk: int) -> Certificate | None:
     own = employee_of(user)
     if own is not None and own.pk == employee.pk:
         return certificate
-    if any(employee.unit.path.startswith(unit.path) for unit in led_units(user)):
-        return certificate
-    return None
+    return certificate if leads(user, employee) else None
 
 
 def masked_nip(nip: str) -> str:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Competency, CompetencyLevel, LevelIndicator
 from assessments.selectors import standards_in_force
 from employees.models import Employee
-from employees.roles import employee_of, is_hr, led_units
+from employees.roles import employee_of, is_hr, leads
 from employees.selectors import employees_visible_to, nearest_leaders
 
 from .models import (
@@ -75,14 +75,7 @@ COMPLETED = NominationStatus.COMPLETED
 def may_follow_up(user, employee: Employee) -> bool:
     """A leader of the employee's unit or of a unit above it; never the employee themself.
     HR as such does not fill (see the module docstring)."""
-    if not user.is_authenticated:
-        return False
-    if employee.user_id is not None and employee.user_id == user.pk:
-        return False
-    me = employee_of(user)
-    if me is not None and me.pk == employee.pk:
-        return False
-    return any(employee.unit.path.startswith(unit.path) for unit in led_units(user))
+    return leads(user, employee)
 
 
 def _require_follow_up(user, nomination: Nomination) -> None:

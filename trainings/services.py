@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elearning.services import spaces as learning
 from employees.models import Employee
-from employees.roles import is_hr, led_units
+from employees.roles import is_hr, leads
 from gaps.models import TrainingNeed
 from gaps.services import training_need_move
 
@@ -252,9 +252,7 @@ def may_decide(user, employee: Employee) -> bool:
     """HR, or a leader of the employee's unit or of any unit above it; never for oneself."""
     if employee.user_id is not None and employee.user_id == user.pk:
         return False
-    if is_hr(user):
-        return True
-    return any(employee.unit.path.startswith(unit.path) for unit in led_units(user))
+    return is_hr(user) or leads(user, employee)
 
 
 @transaction.atomic
