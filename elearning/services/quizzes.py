@@ -29,6 +29,7 @@ from ..models import (
     QuizQuestion,
 )
 from ..scoring import percent
+from . import format_wib
 
 # A click made just before the deadline may reach the server a little after it.
 DEADLINE_GRACE = datetime.timedelta(seconds=10)
@@ -59,10 +60,6 @@ class AttemptClosed(Exception):
 def _day_window(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0)))
     return start, start + datetime.timedelta(days=1)
-
-
-def _format(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")
 
 
 def _draw(bank: list[Question], count: int, parallel: bool, rng: random.Random):
@@ -175,11 +172,11 @@ def attempt_start(*, quiz: Quiz, enrolment: Enrolment, now: datetime.datetime | 
     now = now or timezone.now()
     if now < quiz.opens_at:
         raise ValidationError(
-            MSG_NOT_OPEN_YET % {"quiz": quiz.get_kind_display(), "opens": _format(quiz.opens_at)}
+            MSG_NOT_OPEN_YET % {"quiz": quiz.get_kind_display(), "opens": format_wib(quiz.opens_at)}
         )
     if now >= quiz.closes_at:
         raise ValidationError(
-            MSG_CLOSED % {"quiz": quiz.get_kind_display(), "closes": _format(quiz.closes_at)}
+            MSG_CLOSED % {"quiz": quiz.get_kind_display(), "closes": format_wib(quiz.closes_at)}
         )
     question_ids = list(quiz.quiz_questions.values_list("question_id", flat=True))
     if not question_ids:

@@ -27,6 +27,7 @@ from ..models import (
     TaskGroup,
     TaskKind,
 )
+from . import format_wib
 from .materials import SUBMISSION_TYPES, check_upload
 
 MIN_POINTS, MAX_POINTS = 1, 100
@@ -66,10 +67,6 @@ MSG_SUBMISSION_EMPTY = _("Isi jawaban/tautan atau unggah berkas (boleh keduanya)
 MSG_SCORE_MISSING = _("Isi skor untuk kriteria %(name)s.")
 MSG_SCORE_RANGE = _("Skor %(name)s harus 0 sampai %(max)s.")
 MSG_SCORE_UNKNOWN = _("Skor diberikan untuk kriteria yang bukan milik tugas ini.")
-
-
-def format_wib(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")
 
 
 def _require_manager(user, space: LearningSpace) -> None:
